@@ -1,0 +1,58 @@
+#include "agents/crossings.hpp"
+
+#include "agents/infrastructure.hpp"
+#include "agents/shipments.hpp"
+
+namespace corridor {
+
+void Crossings::init(std::size_t n, std::size_t pool_capacity) {
+  ring.assign(n, std::vector<std::int32_t>(pool_capacity, -1));
+  head.assign(n, 0);
+  count.assign(n, 0);
+  queue_teu.assign(n, 0.0);
+  congested_days.assign(n, 0);
+  utilisation.assign(n, 0.0);
+}
+
+void Crossings::push(int x, std::int32_t shipment, double teu) {
+  auto& buf = ring[x];
+  buf[(head[x] + count[x]) % buf.size()] = shipment;
+  ++count[x];
+  queue_teu[x] += teu;
+}
+
+void Crossings::process(const DayContext& ctx, const Infrastructure& infra, Shipments& ships,
+                        DayOutcomes& out, double congestion_threshold) {
+  const auto& net = ctx.model.network;
+  for (std::size_t x = 0; x < ring.size(); ++x) {
+    const int node = net.crossings()[x];
+    const double capacity = infra.node_capacity[node];
+    double processed = 0, wait_teu_days = 0;
+    auto& buf = ring[x];
+    // Strict first-in first-out: the head waits if it does not fit in what is left today.
+    while (count[x] > 0) {
+      const std::int32_t s = buf[head[x]];
+      const double teu = ships.teu[s];
+      if (processed + teu > capacity) break;
+      processed += teu;
+      wait_teu_days += teu * (ctx.day - ships.queued_day[s]);
+      head[x] = (head[x] + 1) % buf.size();
+      --count[x];
+      queue_teu[x] -= teu;
+      ships.dwell_or_depart(ctx, infra, s, node, 0.0);
+    }
+    if (count[x] == 0) queue_teu[x] = 0;  // no drift from float subtraction
+    out.throughput_teu[x] = processed;
+    out.capacity_teu[x] = capacity;
+    out.queue_teu[x] = queue_teu[x];
+    // Mean days the TEU cleared today waited in the queue, plus processing at the node.
+    out.queue_days[x] = (processed > 0 ? wait_teu_days / processed : 0.0) +
+                        ctx.policy.processing_days[node];
+    const double u = capacity > 0 ? processed / capacity : 0.0;
+    utilisation[x] += (u - utilisation[x]) / 30.0;
+    congested_days[x] = (capacity > 0 && queue_teu[x] > congestion_threshold * capacity)
+                            ? congested_days[x] + 1 : 0;
+  }
+}
+
+}  // namespace corridor

@@ -1,0 +1,31 @@
+#pragma once
+// Ports, border crossings and dry ports: capacity-limited nodes where shipments queue
+// first-in first-out and are processed up to the day's capacity.
+#include <cstdint>
+#include <vector>
+
+#include "sim/context.hpp"
+#include "sim/outcomes.hpp"
+
+namespace corridor {
+
+struct Shipments;
+struct Infrastructure;
+
+struct Crossings {
+  // One FIFO ring buffer per crossing, sized to the shipment pool so it never grows.
+  std::vector<std::vector<std::int32_t>> ring;
+  std::vector<std::size_t> head, count;
+  std::vector<double> queue_teu;
+  std::vector<int> congested_days;   // consecutive days with a queue above a day's capacity
+  std::vector<double> utilisation;   // throughput over capacity, 30-day moving average
+
+  void init(std::size_t n_crossings, std::size_t pool_capacity);
+  void push(int crossing, std::int32_t shipment, double teu);
+  // Releases queued shipments in arrival order up to capacity; released shipments start
+  // their dwell (processing days) at the node.
+  void process(const DayContext& ctx, const Infrastructure& infra, Shipments& ships,
+               DayOutcomes& out, double congestion_threshold);
+};
+
+}  // namespace corridor

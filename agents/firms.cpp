@@ -1,0 +1,225 @@
+#include "agents/firms.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/parallel.hpp"
+
+namespace corridor {
+
+void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
+  const std::size_t n = m.n_firms;
+  region.resize(n);
+  sector.resize(n);
+  country.resize(n);
+  exporter.assign(n, 0);
+  foreign_owned.assign(n, 0);
+  active.assign(n, 1);
+  loss_months.assign(n, 0);
+  for (auto* v : {&tfp, &capital, &labour, &capacity, &price, &inventory, &share, &output_month,
+                  &profit_month, &exported_usd})
+    v->assign(n, 0.0f);
+  cash.assign(n, Money());
+  buyer.assign(n, {-1, -1, -1, -1});
+  dest.assign(n, {kNoPartner, kNoPartner, kNoPartner, kNoPartner});
+  backlog.assign(n, {0, 0, 0, 0});
+  proposal.assign(n, -1);
+
+  const FirmParams& fp = m.params.firms;
+  // Lognormal size draws, then each (country, sector) is scaled to its calibrated output.
+  std::vector<double> size(n);
+  std::vector<double> size_total(kMaxFirmCountries * kSectors, 0.0);
+  for (std::size_t r = 0; r < m.regions.size(); ++r) {
+    const auto& L = m.regions[r];
+    for (int s = 0; s < kSectors; ++s) {
+      const std::uint32_t n_exp =
+          static_cast<std::uint32_t>(std::llround(fp.exporter_share[s] * L.sector_count[s]));
+      for (std::uint32_t k = 0; k < L.sector_count[s]; ++k) {
+        const std::uint32_t i = L.sector_first[s] + k;
+        region[i] = static_cast<std::uint16_t>(r);
+        sector[i] = static_cast<std::uint8_t>(s);
+        country[i] = static_cast<std::uint8_t>(L.country);
+        exporter[i] = k < n_exp;
+        const auto w = rng.words(i, -1, Purpose::kInit);
+        size[i] = std::exp(fp.productivity_sigma * Rng::normal(w[0], w[1]) -
+                           0.5 * fp.productivity_sigma * fp.productivity_sigma);
+        size_total[L.country * kSectors + s] += size[i];
+      }
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const int c = country[i], s = sector[i];
+    const double w = size[i] / size_total[c * kSectors + s];
+    const double cap = m.base_output[c](s) / fp.utilisation_target * w;
+    capacity[i] = static_cast<float>(cap);
+    labour[i] = static_cast<float>(std::max(1e-3, m.base_jobs[c][s] * w));
+    capital[i] = static_cast<float>(fp.capital_output_years * 365.0 * cap);
+    tfp[i] = static_cast<float>(cap / (std::pow(capital[i], fp.capital_share) *
+                                       std::pow(labour[i], 1 - fp.capital_share)));
+    price[i] = 1.0f;
+    share[i] = capacity[i];
+    inventory[i] = static_cast<float>(fp.inventory_days * cap * fp.utilisation_target);
+    cash[i] = Money::usd(30.0 * cap * fp.utilisation_target);
+  }
+  // Initial partners: the same search as later, without the chance of failure.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!exporter[i]) continue;
+    for (int k = 0; k < fp.initial_partners; ++k)
+      for (std::uint32_t attempt = 0; attempt < 8; ++attempt)
+        if (try_partner(m, t, i, k, rng.words(i, -1, Purpose::kPartnerSearch, k * 8 + attempt), true))
+          break;
+  }
+}
+
+bool Firms::try_partner(const Model& m, const TradeTables& t, std::size_t i, int slot,
+                        const std::array<std::uint32_t, 4>& w, bool always) {
+  const int nc = t.n_countries, oc = country[i], s = sector[i];
+  const double* cdf = &t.dest_country_cdf[(oc * kSectors + s) * nc];
+  if (cdf[nc - 1] <= 0) return false;
+  const double u = Rng::unit(w[0]) * cdf[nc - 1];
+  int dc = 0;
+  while (dc < nc - 1 && cdf[dc] <= u) ++dc;
+  const double search = m.params.firms.partner_search_rate;
+  if (m.market_node_of_country[dc] >= 0) {
+    if (!always && Rng::unit(w[1]) >= search) return false;
+    dest[i][slot] = static_cast<std::uint16_t>(m.market_node_of_country[dc]);
+    buyer[i][slot] = -1;
+    return true;
+  }
+  // A partner firm in a region of the destination country, more likely where business
+  // travellers have built contacts.
+  const int nr = static_cast<int>(m.regions.size()), r = region[i];
+  const double* rc = &t.region_cdf[(static_cast<std::size_t>(r) * nc + dc) * nr];
+  if (rc[nr - 1] <= 0) return false;
+  const double ur = Rng::unit(w[1]) * rc[nr - 1];
+  int rd = 0;
+  while (rd < nr - 1 && rc[rd] <= ur) ++rd;
+  if (!always && Rng::unit(w[2]) >= search * t.contact_multiplier[r * nr + rd]) return false;
+  const auto& L = m.regions[rd];
+  if (L.count == 0) return false;
+  const std::uint32_t b = L.first + static_cast<std::uint32_t>(Rng::unit(w[3]) * L.count);
+  if (!active[b]) return false;
+  dest[i][slot] = static_cast<std::uint16_t>(L.node);
+  buyer[i][slot] = static_cast<std::int32_t>(b);
+  return true;
+}
+
+FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
+  const Model& m = ctx.model;
+  const FirmParams& fp = m.params.firms;
+  const int nc = t.n_countries;
+  const std::size_t nn = m.network.nodes().size();
+  std::array<double, kMaxFirmCountries * kSectors> input_share{};
+  for (int c = 0; c < m.n_firm_countries; ++c)
+    for (int s = 0; s < kSectors; ++s) input_share[c * kSectors + s] = m.io[c].col(s).sum();
+  const double capital_cost_day = fp.depreciation_per_year / 365.0;
+
+  return deterministic_sum<FirmTotals>(size(), [&](std::size_t i) {
+    FirmTotals tot;
+    proposal[i] = -1;
+    if (!active[i]) return tot;
+    const int c = country[i], s = sector[i], cs = c * kSectors + s;
+    // Orders from partners; a partnership may end today.
+    const auto w = ctx.rng.words(i, ctx.day, Purpose::kFirmDaily);
+    std::array<double, kSlots> order{};
+    double orders = 0;
+    bool empty_slot = false;
+    for (int k = 0; k < kSlots; ++k) {
+      const std::uint16_t d = dest[i][k];
+      if (d == kNoPartner) {
+        empty_slot = true;
+        continue;
+      }
+      const std::int32_t b = buyer[i][k];
+      const double breaking = fp.partner_break_rate * (b >= 0 && !active[b] ? 20.0 : 1.0);
+      if (Rng::unit(w[k]) < breaking) {
+        dest[i][k] = kNoPartner;
+        buyer[i][k] = -1;
+        backlog[i][k] = 0;  // orders not yet shipped are cancelled with the partnership
+        empty_slot = true;
+        continue;
+      }
+      const int dc = m.country_of_node[d];
+      const int od = m.od_of[region[i] * nn + d];
+      order[k] = t.order_rate[(c * nc + dc) * kSectors + s] * t.od_factor[od * kSectors + s];
+      orders += order[k];
+      tot.partnerships_cnkz += (dc == m.cn || dc == m.kz);
+    }
+    // Production against domestic demand plus orders.
+    const double cap = capacity[i];
+    const double domestic = share[i] * t.demand_per_share[cs];
+    const double demand = domestic + orders;
+    const double inv = inventory[i];
+    const double planned = demand + (fp.inventory_days * demand - inv) / std::max(1.0, fp.inventory_days);
+    const double out = std::clamp(planned, 0.0, cap);
+    const double available = inv + out;
+    const double sales = std::min(demand, available);
+    const double fill = demand > 0 ? sales / demand : 1.0;
+    inventory[i] = static_cast<float>(available - sales);
+    for (int k = 0; k < kSlots; ++k) backlog[i][k] += static_cast<float>(order[k] * fill);
+    // Prices rise when demand presses on capacity.
+    const double pressure = cap > 0 ? demand / cap - fp.utilisation_target : 0.0;
+    price[i] = static_cast<float>(std::clamp(price[i] * (1.0 + fp.price_adjustment * pressure), 0.25, 4.0));
+    // Domestic revenue now; export revenue arrives when the buyer settles.
+    const double revenue = domestic * fill * price[i];
+    const double cost = m.wage_per_worker_day[c][s] * labour[i] + input_share[cs] * out + capital_cost_day * capital[i];
+    const double profit = revenue - cost;
+    cash[i] += Money::usd(profit);
+    profit_month[i] += static_cast<float>(profit);
+    output_month[i] += static_cast<float>(out);
+    tot.output[cs] += out;
+    tot.export_orders += orders;
+    // Search for a new partner to fill an empty slot.
+    if (exporter[i] && empty_slot)
+      for (int k = 0; k < kSlots; ++k)
+        if (dest[i][k] == kNoPartner) {
+          try_partner(m, t, i, k, ctx.rng.words(i, ctx.day, Purpose::kPartnerSearch), false);
+          break;
+        }
+    // Propose a shipment when an order backlog fills a load.
+    for (int k = 0; k < kSlots; ++k)
+      if (dest[i][k] != kNoPartner && backlog[i][k] >= t.shipment_value[s]) {
+        proposal[i] = static_cast<std::int8_t>(k);
+        break;
+      }
+    return tot;
+  });
+}
+
+MonthTotals Firms::month_end(const Model& m, int days_in_month) {
+  const FirmParams& fp = m.params.firms;
+  return deterministic_sum<MonthTotals>(size(), [&](std::size_t i) {
+    MonthTotals tot;
+    if (active[i]) {
+      const double u = capacity[i] > 0 ? output_month[i] / (capacity[i] * days_in_month) : 0.0;
+      loss_months[i] = profit_month[i] < 0 ? static_cast<std::uint8_t>(std::min(255, loss_months[i] + 1)) : 0;
+      if (loss_months[i] >= fp.exit_months) {
+        // Exit: the firm stops producing; its partnerships and open orders end.
+        active[i] = 0;
+        dest[i] = {kNoPartner, kNoPartner, kNoPartner, kNoPartner};
+        buyer[i] = {-1, -1, -1, -1};
+        backlog[i] = {0, 0, 0, 0};
+        share[i] = 0;
+        labour[i] = 0;
+      } else {
+        double k = capital[i] * (1.0 - fp.depreciation_per_year / 12.0);
+        if (u > fp.utilisation_target + 0.05 && profit_month[i] > 0) k *= 1.0 + fp.invest_rate;
+        capital[i] = static_cast<float>(k);
+        const double target = labour[i] * u / fp.utilisation_target;
+        labour[i] = static_cast<float>(std::max(1e-3, labour[i] + fp.hire_rate * (target - labour[i])));
+        capacity[i] = static_cast<float>(tfp[i] * std::pow(capital[i], fp.capital_share) *
+                                         std::pow(labour[i], 1 - fp.capital_share));
+        share[i] = static_cast<float>(capacity[i] * std::pow(price[i], -fp.price_elasticity));
+      }
+    }
+    output_month[i] = 0;
+    profit_month[i] = 0;
+    const int cs = country[i] * kSectors + sector[i];
+    tot.share[cs] += share[i];
+    tot.labour[cs] += active[i] ? labour[i] : 0.0f;
+    tot.active += active[i];
+    return tot;
+  });
+}
+
+}  // namespace corridor

@@ -1,0 +1,93 @@
+#pragma once
+// Firms: the bulk of the agents, in structure-of-arrays layout. Each day a firm meets its
+// share of domestic sector demand and its partners' orders from capacity and inventory,
+// adjusts its price, keeps or loses partners, searches for new ones, and proposes a
+// shipment when an order backlog fills a load. Monthly it invests, hires and may exit.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "sim/context.hpp"
+#include "sim/money.hpp"
+
+namespace corridor {
+
+inline constexpr int kSlots = 4;
+inline constexpr std::uint16_t kNoPartner = 0xFFFF;
+inline constexpr int kMaxFirmCountries = 4;
+
+// Read-only inputs of the daily firm rule, refreshed by earlier phases of the day.
+struct TradeTables {
+  int n_countries = 0;
+  // Domestic demand per unit of market share, [country * kSectors + sector], USD/day.
+  std::vector<double> demand_per_share;
+  // Orders per partnership before route costs, [(oc * nc + dc) * kSectors + s], USD/day.
+  std::vector<double> order_rate;
+  // Route-cost factor on orders, [od * kSectors + s].
+  std::vector<double> od_factor;
+  // Destination country choice for a new partner, cumulative, [(oc * kSectors + s) * nc + dc].
+  std::vector<double> dest_country_cdf;
+  // Destination region choice and success multiplier by business contacts,
+  // [origin_region * n_regions + dest_region].
+  std::vector<double> region_cdf, contact_multiplier;
+  SectorArray shipment_value{};  // USD that fills a load
+};
+
+struct FirmTotals {
+  std::array<double, kMaxFirmCountries * kSectors> output{};
+  double partnerships_cnkz = 0;
+  double export_orders = 0;
+  FirmTotals& operator+=(const FirmTotals& o) {
+    for (std::size_t i = 0; i < output.size(); ++i) output[i] += o.output[i];
+    partnerships_cnkz += o.partnerships_cnkz;
+    export_orders += o.export_orders;
+    return *this;
+  }
+};
+
+struct MonthTotals {
+  std::array<double, kMaxFirmCountries * kSectors> share{}, labour{};
+  double active = 0;
+  MonthTotals& operator+=(const MonthTotals& o) {
+    for (std::size_t i = 0; i < share.size(); ++i) share[i] += o.share[i], labour[i] += o.labour[i];
+    active += o.active;
+    return *this;
+  }
+};
+
+struct Firms {
+  // identity
+  std::vector<std::uint16_t> region;
+  std::vector<std::uint8_t> sector, country, exporter, foreign_owned;
+  // production
+  std::vector<std::uint8_t> active, loss_months;
+  std::vector<float> tfp, capital, labour, capacity, price, inventory, share;
+  std::vector<float> output_month, profit_month, exported_usd;
+  std::vector<Money> cash;
+  // trade
+  std::vector<std::array<std::int32_t, kSlots>> buyer;   // firm index, -1 for a market
+  std::vector<std::array<std::uint16_t, kSlots>> dest;   // node, kNoPartner if empty
+  std::vector<std::array<float, kSlots>> backlog;        // USD ordered, not yet shipped
+  std::vector<std::int8_t> proposal;                     // slot to ship today, or -1
+
+  std::size_t size() const { return region.size(); }
+  int partners(std::size_t i) const {
+    int n = 0;
+    for (auto d : dest[i]) n += d != kNoPartner;
+    return n;
+  }
+
+  // Lays out firms by region and sector, draws productivity and gives exporters their
+  // initial partners.
+  void init(const Model& m, const Rng& rng, const TradeTables& t);
+  // The daily rule for every firm, in parallel; returns deterministic totals.
+  FirmTotals step(const DayContext& ctx, const TradeTables& t);
+  // The monthly rule (invest, hire, exit), in parallel.
+  MonthTotals month_end(const Model& m, int days_in_month);
+
+ private:
+  bool try_partner(const Model& m, const TradeTables& t, std::size_t i, int slot,
+                   const std::array<std::uint32_t, 4>& w, bool always);
+};
+
+}  // namespace corridor

@@ -1,0 +1,47 @@
+#pragma once
+// Infrastructure projects and the network's current state: capacities and link times as
+// projects complete. Projects are either scheduled (the historical path or a scenario) or
+// chosen by investor agents; both add capacity or save time after a construction lag.
+#include <string>
+#include <vector>
+
+#include "sim/context.hpp"
+#include "sim/money.hpp"
+
+namespace corridor {
+
+enum class ProjectStatus : std::uint8_t { kCandidate, kBuilding, kDone, kDisabled };
+
+struct Project {
+  std::string name;
+  int node = -1, link = -1;       // target
+  bool by_investors = false;
+  ProjectStatus status = ProjectStatus::kCandidate;
+  Date start, completion;
+  int lag_days = 0;               // for investor projects: construction time once funded
+  Money cost, spent;
+  double capacity_teu_per_day = 0, days_saved = 0;
+  int funded_by = -1;             // investor index
+};
+
+struct Event {
+  int day;
+  std::string kind, name;
+  double value;
+};
+
+struct Infrastructure {
+  std::vector<double> link_days;      // current transit time per link
+  std::vector<double> node_capacity;  // current capacity per node, TEU/day
+  std::vector<double> link_teu_today;  // TEU that started a trip over each link today
+  std::vector<double> link_flow_teu;   // 30-day moving average of that, for appraisal
+  std::vector<Project> projects;
+
+  void init(const Model& m);
+  // Starts, spends on and completes projects; returns today's construction spending.
+  Money step(const DayContext& ctx, std::vector<Event>& events);
+  // Adds an investor-funded project: construction starts today.
+  void fund(int project, int investor, const DayContext& ctx, std::vector<Event>& events);
+};
+
+}  // namespace corridor

@@ -1,0 +1,242 @@
+#include "agents/shipments.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "agents/crossings.hpp"
+#include "sim/parallel.hpp"
+
+namespace corridor {
+
+void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
+                          const Crossings& crossings, bool reference) {
+  const Model& m = ctx.model;
+  const Network& net = m.network;
+  const auto& routes = net.routes();
+  const auto& rp = m.params.routing;
+  const auto& tp = m.params.trade;
+  if (fixed_usd_per_teu.size() != routes.size()) {
+    max_routes = 1;
+    for (const auto& od : m.ods)
+      max_routes = std::max({max_routes, od.routes_end - od.routes_begin, od.pipe_end - od.pipe_begin});
+    fixed_usd_per_teu.assign(routes.size(), 0);
+    days.assign(routes.size(), 0);
+    open.assign(routes.size(), 1);
+    cdf.assign(m.ods.size() * kSectors * max_routes, 0);
+    cost.assign(m.ods.size() * kSectors, 0);
+    if (reference_cost.empty()) reference_cost.assign(m.ods.size() * kSectors, 0);
+  }
+  // Route attributes today. The reference is the network as configured: no transit fee,
+  // no queues, base capacities and times.
+  for (std::size_t r = 0; r < routes.size(); ++r) {
+    const Route& route = routes[r];
+    double fixed = 0, t = 0;
+    bool ok = true;
+    for (int i = 0; i < route.n_legs; ++i) {
+      const int l = net.leg_link(route, i), n = net.leg_end(route, i);
+      const Node& node = net.nodes()[n];
+      fixed += net.links()[l].tariff_usd_per_teu;
+      t += reference ? net.links()[l].days : infra.link_days[l];
+      if (n == route.destination || route.pipeline) continue;
+      fixed += node.fee_usd_per_teu;
+      t += reference ? m.base_processing_days[n] : ctx.policy.processing_days[n];
+      if (node.crossing >= 0) {
+        const double capn = reference ? node.capacity_teu_per_day : infra.node_capacity[n];
+        if (capn <= 0) ok = false;
+        else if (!reference) t += rp.expected_queue_weight * crossings.queue_teu[node.crossing] / capn;
+      }
+    }
+    fixed_usd_per_teu[r] = fixed;
+    days[r] = t;
+    open[r] = ok;
+  }
+  const double fee = reference ? 0.0 : ctx.policy.transit_fee_usd_per_teu;
+  for (std::size_t o = 0; o < m.ods.size(); ++o) {
+    const OdPair& od = m.ods[o];
+    for (int s = 0; s < kSectors; ++s) {
+      const bool pipe = s == kEnergy && od.pipe_end > od.pipe_begin;
+      const int b = pipe ? od.pipe_begin : od.routes_begin, e = pipe ? od.pipe_end : od.routes_end;
+      double* c = &cdf[(o * kSectors + s) * max_routes];
+      // Logit on cost as a share of value: tariffs and fees per TEU over value per TEU, plus
+      // the value of time in transit.
+      double best = std::numeric_limits<double>::infinity();
+      double u[16];
+      for (int r = b; r < e; ++r) {
+        const double f = fixed_usd_per_teu[r] + (od.transit && routes[r].through_kz ? fee : 0.0);
+        const double share = f / tp.value_per_teu_usd[s] + rp.time_cost_per_day[s] * days[r];
+        u[r - b] = open[r] ? share : std::numeric_limits<double>::infinity();
+        best = std::min(best, u[r - b]);
+      }
+      double sum = 0;
+      for (int k = 0; k < e - b; ++k) {
+        sum += std::isfinite(u[k]) ? std::exp(-(u[k] - best) / rp.logit_scale) : 0.0;
+        c[k] = sum;
+      }
+      for (int k = 0; k < e - b; ++k) c[k] /= sum;
+      for (int k = e - b; k < max_routes; ++k) c[k] = 1.0;
+      const double inclusive = best - rp.logit_scale * std::log(sum);
+      (reference ? reference_cost : cost)[o * kSectors + s] = inclusive;
+    }
+  }
+}
+
+void Shipments::init(std::size_t capacity) {
+  state.assign(capacity, ShipState::kFree);
+  value.assign(capacity, Money());
+  for (auto* v : {&teu, &days_left}) v->assign(capacity, 0.0f);
+  for (auto* v : {&route, &exporter, &buyer, &queued_day}) v->assign(capacity, -1);
+  for (auto* v : {&leg, &sector, &origin_country, &dest_country, &arrived}) v->assign(capacity, 0);
+  uid.assign(capacity, 0);
+  free_slots.resize(capacity);
+  // Lowest slots are used first, so iteration stays within high_water.
+  for (std::size_t i = 0; i < capacity; ++i) free_slots[i] = static_cast<std::int32_t>(capacity - 1 - i);
+  delivered.assign(capacity, -1);
+  n_delivered = 0;
+  high_water = 0;
+  next_uid = 0;
+}
+
+void Shipments::release(std::int32_t s) {
+  state[s] = ShipState::kFree;
+  free_slots.push_back(s);
+}
+
+void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables& trade,
+                         const RouteTables& rt, Infrastructure& infra, Ledger& ledger,
+                         DayOutcomes& out) {
+  const Model& m = ctx.model;
+  const Network& net = m.network;
+  const auto& tp = m.params.trade;
+  const std::size_t nn = net.nodes().size();
+  const int nc = static_cast<int>(m.countries.size());
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    const int k = firms.proposal[i];
+    if (k < 0) continue;
+    if (free_slots.empty()) {
+      ++deferred;
+      continue;
+    }
+    const int s = firms.sector[i];
+    const int d = firms.dest[i][k];
+    const int o = m.od_of[firms.region[i] * nn + d];
+    const OdPair& od = m.ods[o];
+    const Money v = Money::cents(static_cast<std::int64_t>(std::floor(firms.backlog[i][k] * 100.0)));
+    firms.backlog[i][k] -= static_cast<float>(v.usd());
+    // Route choice: one uniform draw keyed to the firm and day against today's logit CDF.
+    const double u = Rng::unit(ctx.rng.words(i, ctx.day, Purpose::kRouteChoice)[0]);
+    const double* c = &rt.cdf[(o * kSectors + s) * rt.max_routes];
+    int pick = 0;
+    while (pick < rt.max_routes - 1 && c[pick] <= u) ++pick;
+    const bool pipe = s == kEnergy && od.pipe_end > od.pipe_begin;
+    const int r = (pipe ? od.pipe_begin : od.routes_begin) + pick;
+    const Route& path = net.routes()[r];
+    const double units = pipe ? 0.0 : v.usd() / tp.value_per_teu_usd[s];
+    // Fees at booking: freight tariffs, node fees, and the transit fee for third-country
+    // cargo through Kazakhstan; paid by the exporter.
+    double tariffs = 0, node_fees = 0;
+    for (int j = 0; j < path.n_legs; ++j) {
+      tariffs += net.links()[net.leg_link(path, j)].tariff_usd_per_teu;
+      infra.link_teu_today[net.leg_link(path, j)] += units;
+      const int n = net.leg_end(path, j);
+      if (n != path.destination && !pipe) node_fees += net.nodes()[n].fee_usd_per_teu;
+    }
+    const bool transit = od.transit && path.through_kz && !pipe;
+    const Money fee_transit = Money::usd(transit ? units * ctx.policy.transit_fee_usd_per_teu : 0.0);
+    const Money fee_nodes = Money::usd(units * node_fees);
+    const Money freight = Money::usd((pipe ? v.usd() / tp.value_per_teu_usd[s] : units) * tariffs);
+    firms.cash[i] -= fee_transit + fee_nodes + freight;
+    ledger.transit_fees += fee_transit;
+    ledger.border_fees += fee_nodes;
+    ledger.freight += freight;
+    out.transit_fee_revenue_usd += fee_transit.usd();
+    out.border_fee_revenue_usd += fee_nodes.usd();
+
+    const std::int32_t slot = free_slots.back();
+    free_slots.pop_back();
+    high_water = std::max<std::size_t>(high_water, slot + 1);
+    state[slot] = ShipState::kMoving;
+    value[slot] = v;
+    teu[slot] = static_cast<float>(units);
+    route[slot] = r;
+    exporter[slot] = static_cast<std::int32_t>(i);
+    buyer[slot] = firms.buyer[i][k];
+    sector[slot] = static_cast<std::uint8_t>(s);
+    origin_country[slot] = static_cast<std::uint8_t>(od.origin_country);
+    dest_country[slot] = static_cast<std::uint8_t>(od.dest_country);
+    uid[slot] = next_uid++;
+    leg[slot] = 0;
+    days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(path, 0)]);
+
+    ledger.shipped += v;
+    ledger.in_transit += v;
+    out.exports_usd[od.origin_country * nc + od.dest_country] += v.usd();
+    if (od.transit && path.corridor >= 0) out.transit_teu[path.corridor] += units;
+    if (path.through_kz) out.kz_handled_teu += units;
+  }
+}
+
+void Shipments::depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s,
+                       double carry) {
+  const Network& net = ctx.model.network;
+  leg[s] += 1;
+  state[s] = ShipState::kMoving;
+  days_left[s] = static_cast<float>(infra.link_days[net.leg_link(net.routes()[route[s]], leg[s])] + carry);
+}
+
+void Shipments::arrive(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings,
+                       std::int32_t s, double carry) {
+  const Network& net = ctx.model.network;
+  const Route& r = net.routes()[route[s]];
+  const int n = net.leg_end(r, leg[s]);
+  if (n == r.destination) {
+    state[s] = ShipState::kDelivered;
+    delivered[n_delivered++] = s;
+    return;
+  }
+  const Node& node = net.nodes()[n];
+  if (node.crossing >= 0 && teu[s] > 0) {
+    state[s] = ShipState::kQueued;
+    queued_day[s] = ctx.day;
+    crossings.push(node.crossing, s, teu[s]);
+    return;
+  }
+  dwell_or_depart(ctx, infra, s, n, carry);
+}
+
+void Shipments::dwell_or_depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s,
+                                int node, double carry) {
+  const double dwell = r_pipeline(ctx, s) ? 0.0 : ctx.policy.processing_days[node];
+  if (dwell > 0) {
+    state[s] = ShipState::kDwell;
+    days_left[s] = static_cast<float>(dwell + carry);
+    if (days_left[s] > 0) return;
+    carry = days_left[s];
+  }
+  depart(ctx, infra, s, carry);
+}
+
+bool Shipments::r_pipeline(const DayContext& ctx, std::int32_t s) const {
+  return ctx.model.network.routes()[route[s]].pipeline;
+}
+
+void Shipments::move(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings) {
+  n_delivered = 0;
+  parallel_for_index(high_water, [&](std::size_t s) {
+    const ShipState st = state[s];
+    arrived[s] = 0;
+    if (st == ShipState::kMoving || st == ShipState::kDwell) {
+      days_left[s] -= 1.0f;
+      arrived[s] = days_left[s] <= 0.0f;
+    }
+  });
+  // Arrivals in slot order, so queues fill in the same order whatever the thread count.
+  for (std::size_t i = 0; i < high_water; ++i) {
+    if (!arrived[i]) continue;
+    const auto s = static_cast<std::int32_t>(i);
+    if (state[s] == ShipState::kDwell) depart(ctx, infra, s, days_left[s]);
+    else arrive(ctx, infra, crossings, s, days_left[s]);
+  }
+}
+
+}  // namespace corridor

@@ -1,0 +1,417 @@
+#include "output/recorder.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+
+#include "sim/error.hpp"
+
+namespace corridor {
+
+namespace {
+using Attrs = std::vector<std::pair<std::string, std::string>>;
+const char* aggregation_name(Aggregation a) {
+  switch (a) {
+    case Aggregation::kSum: return "sum";
+    case Aggregation::kMean: return "mean";
+    case Aggregation::kLast: return "last";
+    case Aggregation::kWeightedMean: return "weighted_mean";
+  }
+  return "";
+}
+}  // namespace
+
+std::vector<std::string> dimension_labels(const Model& m, const std::string& dim) {
+  if (dim == "origin" || dim == "destination") return m.countries;
+  if (dim == "corridor") return {kCorridorNames.begin(), kCorridorNames.end()};
+  if (dim == "crossing") {
+    std::vector<std::string> out;
+    for (int n : m.network.crossings()) out.push_back(m.network.nodes()[n].name);
+    return out;
+  }
+  if (dim == "traveller_origin") return {m.countries[m.cn], m.countries[m.kz]};
+  if (dim == "purpose") return {kPurposeNames.begin(), kPurposeNames.end()};
+  if (dim == "firm_country")
+    return {m.countries.begin(), m.countries.begin() + m.n_firm_countries};
+  if (dim == "sector") return {kSectorNames.begin(), kSectorNames.end()};
+  if (dim == "currency") return {kCurrencyNames.begin(), kCurrencyNames.end()};
+  throw std::logic_error("unknown dimension " + dim);
+}
+
+std::vector<SeriesSpec> output_series(const Model& m) {
+  using A = Aggregation;
+  std::vector<SeriesSpec> s;
+  auto add = [&](std::string name, std::string units, std::string desc,
+                 std::vector<std::string> dims, A agg, auto fill) {
+    s.push_back({std::move(name), std::move(units), std::move(desc), std::move(dims), agg, fill, {}});
+  };
+  const int cn = m.cn, kz = m.kz;
+  add("bilateral_trade_usd", "USD", "China-Kazakhstan goods trade, both directions, value dispatched",
+      {}, A::kSum, [cn, kz](const Model&, const State& st, double* r) {
+        const int n = st.out.n_countries;
+        r[0] = st.out.exports_usd[cn * n + kz] + st.out.exports_usd[kz * n + cn];
+      });
+  add("exports_usd", "USD", "goods exports by origin and destination country, value dispatched",
+      {"origin", "destination"}, A::kSum, [](const Model&, const State& st, double* r) {
+        std::copy(st.out.exports_usd.begin(), st.out.exports_usd.end(), r);
+      });
+  add("transit_teu", "TEU",
+      "China-third-country containers dispatched, by corridor (maritime = the sea route)",
+      {"corridor"}, A::kSum, [](const Model&, const State& st, double* r) {
+        std::copy(st.out.transit_teu.begin(), st.out.transit_teu.end(), r);
+      });
+  add("kz_handled_teu", "TEU",
+      "containers dispatched on routes through Kazakh nodes (transit and bilateral)", {}, A::kSum,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.kz_handled_teu; });
+  add("border_queue_days", "d", "mean days waited in the queue plus processing, TEU cleared",
+      {"crossing"}, A::kMean, [](const Model&, const State& st, double* r) {
+        std::copy(st.out.queue_days.begin(), st.out.queue_days.end(), r);
+      });
+  add("border_queue_teu", "TEU", "containers waiting at the end of the day", {"crossing"}, A::kMean,
+      [](const Model&, const State& st, double* r) {
+        std::copy(st.out.queue_teu.begin(), st.out.queue_teu.end(), r);
+      });
+  add("border_throughput_teu", "TEU", "containers cleared", {"crossing"}, A::kSum,
+      [](const Model&, const State& st, double* r) {
+        std::copy(st.out.throughput_teu.begin(), st.out.throughput_teu.end(), r);
+      });
+  add("border_capacity_teu", "TEU/d", "daily clearing capacity", {"crossing"}, A::kMean,
+      [](const Model&, const State& st, double* r) {
+        std::copy(st.out.capacity_teu.begin(), st.out.capacity_teu.end(), r);
+      });
+  add("arrivals", "persons", "arrivals in the partner country by origin and purpose",
+      {"traveller_origin", "purpose"}, A::kSum, [](const Model&, const State& st, double* r) {
+        for (int o = 0; o < 2; ++o)
+          for (int p = 0; p < kPurposes; ++p) r[o * kPurposes + p] = st.out.arrivals[o][p];
+      });
+  add("settled_cnkz_usd", "USD", "China-Kazakhstan payments settled, by currency", {"currency"},
+      A::kSum, [](const Model&, const State& st, double* r) {
+        std::copy(st.out.settled_cnkz_usd.begin(), st.out.settled_cnkz_usd.end(), r);
+      });
+  {
+    auto total = [](const State& st) {
+      double t = 0;
+      for (double v : st.out.settled_cnkz_usd) t += v;
+      return t;
+    };
+    s.push_back({"rmb_settlement_share", "1",
+                 "share of China-Kazakhstan payments settled in yuan (value-weighted)", {},
+                 A::kWeightedMean,
+                 [total](const Model&, const State& st, double* r) {
+                   const double t = total(st);
+                   r[0] = t > 0 ? st.out.settled_cnkz_usd[kCNY] / t
+                                : std::numeric_limits<double>::quiet_NaN();
+                 },
+                 [total](const Model&, const State& st, double* r) { r[0] = total(st); }});
+    s.push_back({"settlement_cost_bp", "bp",
+                 "cost of settling China-Kazakhstan payments (spread and delay), value-weighted", {},
+                 A::kWeightedMean,
+                 [total](const Model&, const State& st, double* r) {
+                   const double t = total(st);
+                   r[0] = t > 0 ? st.out.settlement_cost_cnkz_usd / t * 1e4
+                                : std::numeric_limits<double>::quiet_NaN();
+                 },
+                 [total](const Model&, const State& st, double* r) { r[0] = total(st); }});
+  }
+  add("transit_fee_revenue_usd", "USD", "transit fees collected by Kazakhstan", {}, A::kSum,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.transit_fee_revenue_usd; });
+  add("border_fee_revenue_usd", "USD", "port and crossing fees collected", {}, A::kSum,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.border_fee_revenue_usd; });
+  add("investment_usd", "USD", "infrastructure construction spending plus FDI into Kazakh firms",
+      {}, A::kSum, [](const Model&, const State& st, double* r) {
+        r[0] = st.out.infrastructure_investment_usd + st.out.fdi_usd;
+      });
+  add("infrastructure_investment_usd", "USD", "infrastructure construction spending", {}, A::kSum,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.infrastructure_investment_usd; });
+  add("fdi_usd", "USD", "direct investment placed in Kazakh firms", {}, A::kSum,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.fdi_usd; });
+  add("tourist_spending_usd", "USD", "spending by arriving tourists", {}, A::kSum,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.tourist_spending_usd; });
+  add("jobs_transit", "persons", "workers in Kazakh logistics firms", {}, A::kMean,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.jobs_transit; });
+  add("jobs_tourism", "persons", "workers in Kazakh tourism firms", {}, A::kMean,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.jobs_tourism; });
+  add("firms_active", "firms", "firm agents producing", {}, A::kMean,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.firms_active; });
+  add("partnerships_cnkz", "partnerships", "China-Kazakhstan trade partnerships", {}, A::kMean,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.partnerships_cnkz; });
+  add("output_usd", "USD", "gross output of firms by country and sector",
+      {"firm_country", "sector"}, A::kSum, [](const Model&, const State& st, double* r) {
+        std::copy(st.out.output_usd.begin(), st.out.output_usd.end(), r);
+      });
+  add("value_shipped_usd", "USD", "cumulative value dispatched since the start", {}, A::kLast,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.value_shipped_usd; });
+  add("value_received_usd", "USD", "cumulative value delivered and paid since the start", {},
+      A::kLast, [](const Model&, const State& st, double* r) { r[0] = st.out.value_received_usd; });
+  add("value_in_transit_usd", "USD", "value dispatched and not yet delivered", {}, A::kLast,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.value_in_transit_usd; });
+  return s;
+}
+
+struct H5Recorder::Period {
+  enum Kind { kDay, kMonth, kYear } kind;
+  std::unique_ptr<h5::Group> group;
+  std::vector<int> vars;
+  std::vector<std::vector<double>> sum, wsum, last, rows;
+  std::vector<std::int32_t> times;
+  int key = std::numeric_limits<int>::min();
+  std::int32_t start = 0;
+  int days = 0;
+
+  int key_of(Date d) const {
+    return kind == kDay ? d.serial() : kind == kMonth ? d.year() * 12 + d.month() : d.year();
+  }
+};
+
+H5Recorder::H5Recorder(const std::string& path, const Model& m, const RunInfo& info)
+    : path_(path), tmp_(path + ".tmp"), series_(output_series(m)),
+      compression_(m.params.output.compression) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent))
+    throw InputError(path, 0, "-o", "output directory does not exist: " + parent.string());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by our exceptions
+  const hid_t f = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (f < 0) throw InputError(path, 0, "-o", "cannot create output file (is the path writable?)");
+  file_ = h5::Handle(f, H5Fclose);
+  const hid_t root = file_.get();
+  h5::set_attr(root, "complete", std::int64_t{0});
+  h5::set_attr(root, "title", std::string("corridor simulation of the China-Kazakhstan corridor"));
+  h5::set_attr(root, "corridor_version", std::string(CORRIDOR_VERSION));
+  h5::set_attr(root, "seed", static_cast<std::int64_t>(info.seed));
+  h5::set_attr(root, "threads", std::int64_t{info.threads});
+  h5::set_attr(root, "config_text", m.config_text);
+  h5::set_attr(root, "resolved_parameters", m.resolved_yaml);
+  h5::set_attr(root, "description", m.description);
+  h5::set_attr(root, "start_date", m.start.iso());
+  h5::set_attr(root, "end_date", (m.start + (m.days - 1)).iso());
+  h5::set_attr(root, "firm_agents", static_cast<std::int64_t>(m.n_firms));
+  h5::set_attr(root, "Conventions", std::string("CF-1.8"));
+
+  for (const auto& sp : series_) {
+    std::size_t w = 1;
+    for (const auto& d : sp.dims) w *= dimension_labels(m, d).size();
+    width_.push_back(w);
+  }
+  const std::string units = "days since " + m.start.iso();
+  auto make = [&](Period::Kind kind, const char* name, std::size_t chunk) {
+    auto p = std::make_unique<Period>();
+    p->kind = kind;
+    p->group = std::make_unique<h5::Group>(root, name);
+    p->group->growing_dim("time", chunk, {{"units", units}, {"calendar", "standard"},
+                                           {"long_name", kind == Period::kDay ? "date"
+                                                                              : "first day of period"}});
+    for (const char* d : {"origin", "destination", "corridor", "crossing", "traveller_origin",
+                          "purpose", "firm_country", "sector", "currency"})
+      p->group->dim(d, dimension_labels(m, d));
+    for (std::size_t j = 0; j < series_.size(); ++j) {
+      std::vector<std::string> dims{"time"};
+      dims.insert(dims.end(), series_[j].dims.begin(), series_[j].dims.end());
+      p->vars.push_back(p->group->variable(
+          series_[j].name, dims,
+          {{"units", series_[j].units}, {"long_name", series_[j].description},
+           {"aggregation", aggregation_name(series_[j].aggregation)}},
+          compression_));
+      p->sum.emplace_back(width_[j], 0.0);
+      p->wsum.emplace_back(width_[j], 0.0);
+      p->last.emplace_back(width_[j], 0.0);
+      p->rows.emplace_back();
+      p->rows.back().reserve(width_[j] * chunk);
+    }
+    p->times.reserve(chunk);
+    return p;
+  };
+  daily_ = make(Period::kDay, "daily", 366);
+  monthly_ = make(Period::kMonth, "monthly", 12);
+  annual_ = make(Period::kYear, "annual", 4);
+
+  // Panel: an evenly spaced sample of firms, snapshotted every panel_every_days.
+  const std::uint32_t n = std::min<std::uint32_t>(m.n_firms, m.params.output.panel_firms);
+  for (std::uint32_t k = 0; k < n; ++k)
+    panel_firms_.push_back(static_cast<std::uint32_t>(static_cast<std::uint64_t>(k) * m.n_firms / n));
+  panel_ = std::make_unique<h5::Group>(root, "panel");
+  panel_->growing_dim("time", 1, {{"units", units}, {"calendar", "standard"}});
+  panel_->dim("firm", std::vector<std::int32_t>(panel_firms_.begin(), panel_firms_.end()),
+              {{"long_name", "firm agent index"}});
+  std::vector<std::string> region, sector;
+  for (auto i : panel_firms_) {
+    for (const auto& L : m.regions)
+      if (i >= L.first && i < L.first + L.count) {
+        region.push_back(m.node_names[L.node]);
+        for (int s = 0; s < kSectors; ++s)
+          if (i >= L.sector_first[s] && i < L.sector_first[s] + L.sector_count[s])
+            sector.push_back(kSectorNames[s]);
+      }
+  }
+  panel_->strings("region", "firm", region);
+  panel_->strings("sector", "firm", sector);
+  for (const char* v : {"capital_usd", "labour", "capacity_usd_per_day", "price", "cash_usd",
+                        "partners", "exported_usd", "active", "foreign_owned"})
+    panel_vars_.push_back(panel_->variable(v, {"time", "firm"}, {}, compression_));
+}
+
+H5Recorder::~H5Recorder() {
+  if (!finished_) {
+    file_.reset();
+    std::error_code ec;
+    std::filesystem::remove(tmp_, ec);  // never leave a file that looks complete
+  }
+}
+
+void H5Recorder::record(const Simulation& sim) {
+  const Model& m = sim.model();
+  const State& st = sim.state();
+  const int day = sim.day() - 1;  // the day just simulated
+  const Date date = m.date(day);
+  static thread_local std::vector<double> value, weight;
+  for (Period* p : {daily_.get(), monthly_.get(), annual_.get()}) {
+    const int key = p->key_of(date);
+    if (key != p->key) {
+      p->key = key;
+      p->start = day;
+      p->days = 0;
+    }
+  }
+  for (std::size_t j = 0; j < series_.size(); ++j) {
+    value.assign(width_[j], 0.0);
+    weight.assign(width_[j], 1.0);
+    series_[j].fill(m, st, value.data());
+    if (series_[j].weight) series_[j].weight(m, st, weight.data());
+    for (Period* p : {daily_.get(), monthly_.get(), annual_.get()}) {
+      auto& sum = p->sum[j];
+      auto& wsum = p->wsum[j];
+      if (p->days == 0) std::fill(sum.begin(), sum.end(), 0.0), std::fill(wsum.begin(), wsum.end(), 0.0);
+      for (std::size_t k = 0; k < width_[j]; ++k) {
+        const double v = value[k];
+        if (series_[j].aggregation == Aggregation::kWeightedMean) {
+          if (weight[k] > 0 && std::isfinite(v)) sum[k] += v * weight[k], wsum[k] += weight[k];
+        } else {
+          sum[k] += v;
+        }
+        p->last[j][k] = v;
+      }
+    }
+  }
+  const bool last_day = sim.done();
+  const Date tomorrow = date + 1;
+  for (Period* p : {daily_.get(), monthly_.get(), annual_.get()}) {
+    ++p->days;
+    if (!last_day && p->key_of(tomorrow) == p->key) continue;
+    // Close the period: one row per series.
+    for (std::size_t j = 0; j < series_.size(); ++j)
+      for (std::size_t k = 0; k < width_[j]; ++k) {
+        double v;
+        switch (series_[j].aggregation) {
+          case Aggregation::kSum: v = p->sum[j][k]; break;
+          case Aggregation::kMean: v = p->sum[j][k] / p->days; break;
+          case Aggregation::kLast: v = p->last[j][k]; break;
+          default:
+            v = p->wsum[j][k] > 0 ? p->sum[j][k] / p->wsum[j][k]
+                                  : std::numeric_limits<double>::quiet_NaN();
+        }
+        p->rows[j].push_back(v);
+      }
+    p->times.push_back(p->start);
+    p->days = 0;
+    if (p->times.size() >= p->times.capacity()) {
+      for (std::size_t j = 0; j < series_.size(); ++j) {
+        p->group->append(p->vars[j], p->rows[j].data(), p->times.size());
+        p->rows[j].clear();
+      }
+      p->group->append_dim(p->times.data(), p->times.size());
+      p->times.clear();
+    }
+  }
+  if (day % m.params.output.panel_every_days == 0 || last_day) snapshot(sim);
+}
+
+void H5Recorder::snapshot(const Simulation& sim) {
+  const Firms& f = sim.state().firms;
+  static thread_local std::vector<double> row;
+  row.resize(panel_firms_.size());
+  auto put = [&](int v, auto get) {
+    for (std::size_t k = 0; k < panel_firms_.size(); ++k) row[k] = get(panel_firms_[k]);
+    panel_->append(panel_vars_[v], row.data(), 1);
+  };
+  put(0, [&](std::uint32_t i) { return double(f.capital[i]); });
+  put(1, [&](std::uint32_t i) { return double(f.labour[i]); });
+  put(2, [&](std::uint32_t i) { return double(f.capacity[i]); });
+  put(3, [&](std::uint32_t i) { return double(f.price[i]); });
+  put(4, [&](std::uint32_t i) { return f.cash[i].usd(); });
+  put(5, [&](std::uint32_t i) { return double(f.partners(i)); });
+  put(6, [&](std::uint32_t i) { return double(f.exported_usd[i]); });
+  put(7, [&](std::uint32_t i) { return double(f.active[i]); });
+  put(8, [&](std::uint32_t i) { return double(f.foreign_owned[i]); });
+  const std::int32_t t = sim.day() - 1;
+  panel_->append_dim(&t, 1);
+}
+
+void H5Recorder::flush() {
+  for (Period* p : {daily_.get(), monthly_.get(), annual_.get()}) {
+    if (p->times.empty()) continue;
+    for (std::size_t j = 0; j < series_.size(); ++j) {
+      p->group->append(p->vars[j], p->rows[j].data(), p->times.size());
+      p->rows[j].clear();
+    }
+    p->group->append_dim(p->times.data(), p->times.size());
+    p->times.clear();
+  }
+}
+
+void H5Recorder::finish(const Simulation& sim, double wall_seconds) {
+  flush();
+  const Model& m = sim.model();
+  const State& st = sim.state();
+  {
+    // Event table: policy switches, projects started and completed, investor requests.
+    h5::Group ev(file_.get(), "events");
+    std::vector<std::int32_t> index;
+    std::vector<double> day, value;
+    std::vector<std::string> date, kind, name;
+    for (std::size_t k = 0; k < st.events.size(); ++k) {
+      const Event& e = st.events[k];
+      index.push_back(static_cast<std::int32_t>(k));
+      day.push_back(e.day);
+      value.push_back(e.value);
+      date.push_back(m.date(e.day).iso());
+      kind.push_back(e.kind);
+      name.push_back(e.name);
+    }
+    ev.growing_dim("event", std::max<std::size_t>(1, index.size()), {{"long_name", "event number"}});
+    if (!index.empty()) ev.append_dim(index.data(), index.size());
+    const int v_day = ev.variable("day", {"event"}, {{"long_name", "day index since start_date"}}, 0);
+    const int v_value = ev.variable(
+        "value", {"event"},
+        {{"long_name", "lever value, project cost (USD) or added capacity / days saved"}}, 0);
+    if (!index.empty()) {
+      ev.append(v_day, day.data(), day.size());
+      ev.append(v_value, value.data(), value.size());
+    }
+    ev.strings("date", "event", date);
+    ev.strings("kind", "event", kind);
+    ev.strings("name", "event", name);
+  }
+  const hid_t root = file_.get();
+  h5::set_attr(root, "wall_time_seconds", wall_seconds);
+  h5::set_attr(root, "days_simulated", static_cast<std::int64_t>(sim.day()));
+  std::string phases;
+  for (std::size_t p = 0; p < Simulation::schedule().size(); ++p)
+    phases += std::string(Simulation::schedule()[p].name) + "=" +
+              std::to_string(sim.phase_seconds()[p]) + ";";
+  phases += "record=" + std::to_string(sim.phase_seconds().back());
+  h5::set_attr(root, "phase_seconds", phases);
+  h5::set_attr(root, "shipments_deferred", static_cast<std::int64_t>(st.shipments.deferred));
+  h5::set_attr(root, "complete", std::int64_t{1});  // last
+  daily_.reset();
+  monthly_.reset();
+  annual_.reset();
+  panel_.reset();
+  H5Fflush(root, H5F_SCOPE_GLOBAL);
+  file_.reset();
+  std::filesystem::rename(tmp_, path_);
+  finished_ = true;
+}
+
+}  // namespace corridor

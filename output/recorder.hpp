@@ -1,0 +1,63 @@
+#pragma once
+// The HDF5 recorder: declared series (name, dimensions, units, how to aggregate) filled
+// from each day's outcomes, written as daily, monthly and annual groups, plus firm panel
+// snapshots and the event table. The file is written under a temporary name and renamed
+// only when complete; the `complete` attribute is set last.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "output/h5file.hpp"
+#include "sim/simulation.hpp"
+
+namespace corridor {
+
+enum class Aggregation { kSum, kMean, kLast, kWeightedMean };
+
+struct SeriesSpec {
+  std::string name, units, description;
+  std::vector<std::string> dims;  // after time
+  Aggregation aggregation;
+  std::function<void(const Model&, const State&, double* row)> fill;
+  // For weighted means (shares): the weight of each cell today.
+  std::function<void(const Model&, const State&, double* row)> weight;
+};
+
+// Every output series; docs/OUTPUT.md documents the same list.
+std::vector<SeriesSpec> output_series(const Model& m);
+// Labels of each named dimension.
+std::vector<std::string> dimension_labels(const Model& m, const std::string& dim);
+
+struct RunInfo {
+  std::uint64_t seed;
+  int threads;
+};
+
+class H5Recorder : public Recorder {
+ public:
+  // Creates `path`.tmp; throws InputError if it cannot be created.
+  H5Recorder(const std::string& path, const Model& m, const RunInfo& info);
+  ~H5Recorder() override;
+  void record(const Simulation& sim) override;
+  // Flushes, writes events and run attributes, sets `complete`, renames into place.
+  void finish(const Simulation& sim, double wall_seconds);
+
+ private:
+  struct Period;
+  void flush();
+  void snapshot(const Simulation& sim);
+
+  std::string path_, tmp_;
+  h5::Handle file_;
+  std::vector<SeriesSpec> series_;
+  std::vector<std::size_t> width_;
+  std::unique_ptr<Period> daily_, monthly_, annual_;
+  std::unique_ptr<h5::Group> panel_;
+  std::vector<int> panel_vars_;
+  std::vector<std::uint32_t> panel_firms_;
+  int compression_;
+  bool finished_ = false;
+};
+
+}  // namespace corridor

@@ -1,0 +1,637 @@
+// Layered, strict config loading: every file is checked key by key (unknown keys, types,
+// ranges, dates) with its own name and line in the message, then applied on top of the
+// layers below it.
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "sim/error.hpp"
+#include "sim/params.hpp"
+
+namespace corridor {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Reader {
+ public:
+  Reader(YAML::Node node, std::string file, std::string path, bool require_all)
+      : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)),
+        require_all_(require_all) {}
+
+  const std::string& file() const { return file_; }
+  int line() const { return node_.Mark().line + 1; }
+  bool require_all() const { return require_all_; }
+  std::string key(const std::string& k) const { return path_.empty() ? k : path_ + "." + k; }
+
+  [[noreturn]] void fail(const std::string& k, const std::string& what, int line = -1) const {
+    throw InputError(file_, line < 0 ? this->line() : line, key(k), what);
+  }
+
+  void expect_map(const std::string& what = "a mapping") const {
+    if (!node_.IsMap()) throw InputError(file_, line(), path_, "expected " + what);
+  }
+
+  // Unknown keys are errors: a misspelt lever must not be silently ignored.
+  void allow(std::initializer_list<const char*> keys) const {
+    expect_map();
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      const std::string k = it->first.as<std::string>();
+      bool ok = false;
+      for (const char* a : keys) ok = ok || k == a;
+      if (!ok) {
+        std::string list;
+        for (const char* a : keys) list += std::string(list.empty() ? "" : ", ") + a;
+        fail(k, "unknown key (allowed: " + list + ")", it->first.Mark().line + 1);
+      }
+    }
+  }
+
+  bool has(const std::string& k) const { return node_.IsMap() && node_[k]; }
+
+  Reader child(const std::string& k) const {
+    return Reader(node_[k], file_, key(k), require_all_);
+  }
+
+  // Present: parse into out. Absent: an error only when this layer must be complete.
+  bool need(const std::string& k) const {
+    if (has(k)) return true;
+    if (require_all_) fail(k, "missing required key");
+    return false;
+  }
+
+  template <class F>
+  void each(F&& f) const {
+    expect_map();
+    for (auto it = node_.begin(); it != node_.end(); ++it)
+      f(it->first.as<std::string>(), Reader(it->second, file_, key(it->first.as<std::string>()),
+                                            require_all_));
+  }
+
+  double as_double(const std::string& k, const YAML::Node& n, double lo, double hi) const {
+    double v;
+    try {
+      v = n.as<double>();
+    } catch (const YAML::Exception&) {
+      fail(k, "expected a number, got '" + scalar(n) + "'", n.Mark().line + 1);
+    }
+    if (!(v >= lo && v <= hi))
+      fail(k, "value " + scalar(n) + " out of range [" + num(lo) + ", " + num(hi) + "]",
+           n.Mark().line + 1);
+    return v;
+  }
+
+  void get(const std::string& k, double& out, double lo, double hi) const {
+    if (need(k)) out = as_double(k, node_[k], lo, hi);
+  }
+  void get(const std::string& k, int& out, int lo, int hi) const {
+    if (!need(k)) return;
+    const double v = as_double(k, node_[k], lo, hi);
+    if (v != static_cast<int>(v)) fail(k, "expected a whole number", node_[k].Mark().line + 1);
+    out = static_cast<int>(v);
+  }
+  void get(const std::string& k, std::uint64_t& out) const {
+    if (!need(k)) return;
+    try {
+      out = node_[k].as<std::uint64_t>();
+    } catch (const YAML::Exception&) {
+      fail(k, "expected a non-negative whole number, got '" + scalar(node_[k]) + "'",
+           node_[k].Mark().line + 1);
+    }
+  }
+  void get(const std::string& k, bool& out) const {
+    if (!need(k)) return;
+    try {
+      out = node_[k].as<bool>();
+    } catch (const YAML::Exception&) {
+      fail(k, "expected true or false, got '" + scalar(node_[k]) + "'", node_[k].Mark().line + 1);
+    }
+  }
+  void get(const std::string& k, std::string& out,
+           std::initializer_list<const char*> choices = {}) const {
+    if (!need(k)) return;
+    const YAML::Node n = node_[k];
+    if (!n.IsScalar()) fail(k, "expected a string", n.Mark().line + 1);
+    const std::string v = n.as<std::string>();
+    if (choices.size()) {
+      bool ok = false;
+      std::string list;
+      for (const char* c : choices) {
+        ok = ok || v == c;
+        list += std::string(list.empty() ? "" : ", ") + c;
+      }
+      if (!ok) fail(k, "'" + v + "' is not one of: " + list, n.Mark().line + 1);
+    }
+    out = v;
+  }
+  void get(const std::string& k, Date& out) const {
+    if (!need(k)) return;
+    out = date(k, node_[k]);
+  }
+  void get(const std::string& k, std::optional<Date>& out) const {
+    if (!has(k)) {
+      if (require_all_) fail(k, "missing required key (a date, or null for never)");
+      return;
+    }
+    const YAML::Node n = node_[k];
+    if (n.IsNull()) out.reset();
+    else out = date(k, n);
+  }
+  // Per-sector values: a map with exactly the six sector names.
+  void get(const std::string& k, SectorArray& out, double lo, double hi) const {
+    if (!need(k)) return;
+    Reader r = child(k);
+    r.allow({"energy", "metals", "agriculture", "manufacturing", "logistics", "tourism"});
+    // Sector maps are always given whole, so a layer never leaves a half-old vector.
+    for (int s = 0; s < kSectors; ++s) {
+      if (!r.has(kSectorNames[s])) r.fail(kSectorNames[s], "missing sector (give all six)");
+      out[s] = r.as_double(kSectorNames[s], r.node_[kSectorNames[s]], lo, hi);
+    }
+  }
+  void get(const std::string& k, std::array<double, kPurposes>& out, double lo, double hi) const {
+    if (!need(k)) return;
+    Reader r = child(k);
+    r.allow({"business", "tourist"});
+    for (int p = 0; p < kPurposes; ++p) r.get(kPurposeNames[p], out[p], lo, hi);
+  }
+
+  Date date(const std::string& k, const YAML::Node& n) const {
+    const std::string s = scalar(n);
+    auto d = Date::parse(s);
+    if (!d) fail(k, "bad date '" + s + "' (expected YYYY-MM-DD)", n.Mark().line + 1);
+    return *d;
+  }
+
+  Origin origin() const { return {file_, line()}; }
+  const YAML::Node& node() const { return node_; }
+
+ private:
+  static std::string scalar(const YAML::Node& n) {
+    return n.IsScalar() ? n.Scalar() : std::string("<") + (n.IsMap() ? "mapping" : "list") + ">";
+  }
+  static std::string num(double v) {
+    std::ostringstream o;
+    o << v;
+    return o.str();
+  }
+  YAML::Node node_;
+  std::string file_, path_;
+  bool require_all_;
+};
+
+constexpr double kInf = 1e300;
+
+// Named entries (nodes, links, projects...): an entry new in this layer must be complete;
+// an entry already known from a lower layer may be changed key by key.
+template <class Map, class F>
+void read_named(const Reader& r, Map& map, F&& read_entry) {
+  r.each([&](const std::string& name, const Reader& e) {
+    const bool is_new = !map.count(name);
+    const Reader entry(e.node(), e.file(), r.key(name), is_new || e.require_all());
+    auto& value = map[name];
+    if (is_new) value.origin = entry.origin();
+    read_entry(entry, value);
+  });
+}
+
+void read_run(const Reader& r, RunParams& p) {
+  r.allow({"start", "end", "seed", "scale"});
+  r.get("start", p.start);
+  r.get("end", p.end);
+  r.get("seed", p.seed);
+  r.get("scale", p.scale, 1e-6, 1e4);
+}
+
+void read_network(const Reader& r, NetworkParams& p) {
+  r.allow({"k_routes", "nodes", "links"});
+  r.get("k_routes", p.k_routes, 1, 16);
+  if (r.need("nodes"))
+    read_named(r.child("nodes"), p.nodes, [](const Reader& e, NodeSpec& n) {
+      e.allow({"country", "kind", "lat", "lon", "capacity_teu_per_day", "fee_usd_per_teu",
+               "processing_days"});
+      e.get("country", n.country);
+      e.get("kind", n.kind, {"region", "port", "border", "dry_port", "hub", "market"});
+      e.get("lat", n.lat, -90, 90);
+      e.get("lon", n.lon, -180, 180);
+      e.get("capacity_teu_per_day", n.capacity_teu_per_day, 0, 1e7);
+      e.get("fee_usd_per_teu", n.fee_usd_per_teu, 0, 1e5);
+      e.get("processing_days", n.processing_days, 0, 60);
+    });
+  if (r.need("links"))
+    read_named(r.child("links"), p.links, [](const Reader& e, LinkSpec& l) {
+      e.allow({"from", "to", "mode", "days", "tariff_usd_per_teu", "corridor", "oneway"});
+      e.get("from", l.from);
+      e.get("to", l.to);
+      e.get("mode", l.mode, {"rail", "road", "sea", "pipeline"});
+      e.get("days", l.days, 0.01, 120);
+      e.get("tariff_usd_per_teu", l.tariff_usd_per_teu, 0, 1e5);
+      e.get("corridor", l.corridor, {"none", "northern", "middle", "southern", "maritime"});
+      e.get("oneway", l.oneway);
+    });
+}
+
+void read_sector_map(const Reader& r, const std::string& key,
+                     std::map<std::string, SectorArray>& out, double lo, double hi) {
+  if (!r.need(key)) return;
+  Reader m = r.child(key);
+  m.each([&](const std::string& name, const Reader&) {
+    SectorArray v = out.count(name) ? out[name] : SectorArray{};
+    m.get(name, v, lo, hi);
+    out[name] = v;
+  });
+}
+
+void read_firms(const Reader& r, FirmParams& p) {
+  r.allow({"count", "regions", "sectors", "exporter_share", "initial_partners",
+           "partner_search_rate", "partner_break_rate", "contact_effect", "productivity_sigma",
+           "capital_share", "utilisation_target", "price_adjustment", "price_elasticity",
+           "capital_output_years", "inventory_days",
+           "invest_rate", "depreciation_per_year", "hire_rate", "exit_months"});
+  r.get("count", p.count, 10, 100000000);
+  if (r.need("regions"))
+    read_named(r.child("regions"), p.regions, [](const Reader& e, RegionSpec& s) {
+      e.allow({"weight", "sectors"});
+      e.get("weight", s.weight, 0, 1e6);
+      if (e.has("sectors")) {
+        SectorArray v{};
+        e.get("sectors", v, 0, 1);
+        s.sectors = v;
+      }
+    });
+  read_sector_map(r, "sectors", p.sectors, 0, 1);
+  r.get("exporter_share", p.exporter_share, 0, 1);
+  r.get("initial_partners", p.initial_partners, 0, 4);
+  r.get("partner_search_rate", p.partner_search_rate, 0, 1);
+  r.get("partner_break_rate", p.partner_break_rate, 0, 1);
+  r.get("contact_effect", p.contact_effect, 0, 100);
+  r.get("productivity_sigma", p.productivity_sigma, 0, 3);
+  r.get("capital_share", p.capital_share, 0.01, 0.99);
+  r.get("utilisation_target", p.utilisation_target, 0.1, 1);
+  r.get("price_adjustment", p.price_adjustment, 0, 0.5);
+  r.get("price_elasticity", p.price_elasticity, 0, 20);
+  r.get("capital_output_years", p.capital_output_years, 0.01, 50);
+  r.get("inventory_days", p.inventory_days, 0, 365);
+  r.get("invest_rate", p.invest_rate, 0, 1);
+  r.get("depreciation_per_year", p.depreciation_per_year, 0, 1);
+  r.get("hire_rate", p.hire_rate, 0, 1);
+  r.get("exit_months", p.exit_months, 1, 1200);
+}
+
+void read_economy(const Reader& r, EconomyParams& p) {
+  r.allow({"final_demand_usd_bn", "io", "wage_share", "jobs", "gdp_driver"});
+  read_sector_map(r, "final_demand_usd_bn", p.final_demand_usd_bn, 0, 1e5);
+  read_sector_map(r, "jobs", p.jobs, 0, 1e9);
+  if (r.need("io"))
+    r.child("io").each([&](const std::string& c, const Reader& e) {
+      e.allow({"energy", "metals", "agriculture", "manufacturing", "logistics", "tourism"});
+      auto& m = p.io[c];
+      // One row per input sector: io.CN.metals.manufacturing = metals used per USD of
+      // manufacturing output.
+      for (int i = 0; i < kSectors; ++i) e.get(kSectorNames[i], m[i], 0, 0.9);
+    });
+  r.get("wage_share", p.wage_share, 0, 0.9);
+  if (r.need("gdp_driver"))
+    r.child("gdp_driver").each([&](const std::string& c, const Reader&) {
+      r.child("gdp_driver").get(c, p.gdp_driver[c]);
+    });
+}
+
+void read_trade(const Reader& r, TradeParams& p) {
+  r.allow({"base_flows_usd_bn", "market_nodes", "value_per_teu_usd", "shipment_teu",
+           "trade_elasticity", "oil_elasticity_energy", "oil_elasticity_metals", "fx_elasticity",
+           "transit_service_usd_per_teu"});
+  if (r.need("base_flows_usd_bn"))
+    r.child("base_flows_usd_bn").each([&](const std::string& o, const Reader& e) {
+      read_sector_map(r.child("base_flows_usd_bn"), o, p.base_flows_usd_bn[o], 0, 1e4);
+      (void)e;
+    });
+  if (r.need("market_nodes"))
+    r.child("market_nodes").each([&](const std::string& c, const Reader&) {
+      r.child("market_nodes").get(c, p.market_nodes[c]);
+    });
+  r.get("value_per_teu_usd", p.value_per_teu_usd, 100, 1e7);
+  r.get("shipment_teu", p.shipment_teu, 0.01, 1000);
+  r.get("trade_elasticity", p.trade_elasticity, 0, 20);
+  r.get("oil_elasticity_energy", p.oil_elasticity_energy, 0, 5);
+  r.get("oil_elasticity_metals", p.oil_elasticity_metals, 0, 5);
+  r.get("fx_elasticity", p.fx_elasticity, 0, 5);
+  r.get("transit_service_usd_per_teu", p.transit_service_usd_per_teu, 0, 1e5);
+}
+
+void read_routing(const Reader& r, RoutingParams& p) {
+  r.allow({"logit_scale", "time_cost_per_day", "expected_queue_weight"});
+  r.get("logit_scale", p.logit_scale, 1e-5, 10);
+  r.get("time_cost_per_day", p.time_cost_per_day, 0, 0.1);
+  r.get("expected_queue_weight", p.expected_queue_weight, 0, 10);
+}
+
+void read_travel(const Reader& r, TravelParams& p) {
+  r.allow({"trips_per_year", "visa_fee_usd", "visa_processing_days", "value_of_time_usd_per_day",
+           "visa_cost_scale_usd", "mean_stay_days", "income_elasticity", "tourist_spend_usd",
+           "contact_half_life_days", "contacts_per_trip"});
+  if (r.need("trips_per_year"))
+    r.child("trips_per_year").each([&](const std::string& c, const Reader&) {
+      r.child("trips_per_year").get(c, p.trips_per_year[c], 0, 1e9);
+    });
+  r.get("visa_fee_usd", p.visa_fee_usd, 0, 1e4);
+  r.get("visa_processing_days", p.visa_processing_days, 0, 365);
+  r.get("value_of_time_usd_per_day", p.value_of_time_usd_per_day, 0, 1e5);
+  r.get("visa_cost_scale_usd", p.visa_cost_scale_usd, 1, 1e6);
+  r.get("mean_stay_days", p.mean_stay_days, 0.1, 365);
+  r.get("income_elasticity", p.income_elasticity, 0, 5);
+  r.get("tourist_spend_usd", p.tourist_spend_usd, 0, 1e5);
+  r.get("contact_half_life_days", p.contact_half_life_days, 1, 1e4);
+  r.get("contacts_per_trip", p.contacts_per_trip, 0, 1e3);
+}
+
+void read_settlement(const Reader& r, SettlementParams& p) {
+  r.allow({"currencies", "interest_rate", "logit_scale_bp"});
+  if (r.need("currencies"))
+    r.child("currencies").each([&](const std::string& c, const Reader& e) {
+      e.allow({"spread_bp", "delay_days", "preference"});
+      const bool is_new = !p.currencies.count(c);
+      Reader entry(e.node(), e.file(), r.child("currencies").key(c), is_new || e.require_all());
+      auto& cur = p.currencies[c];
+      entry.get("spread_bp", cur.spread_bp, 0, 10000);
+      entry.get("delay_days", cur.delay_days, 0, 365);
+      entry.get("preference", cur.preference, -10000, 10000);
+    });
+  r.get("interest_rate", p.interest_rate, 0, 1);
+  r.get("logit_scale_bp", p.logit_scale_bp, 0.01, 10000);
+}
+
+void read_project(const Reader& e, ProjectSpec& pr) {
+  e.allow({"target", "decided_by", "start", "completion", "cost_usd_bn", "capacity_teu_per_day",
+           "days_saved", "enabled"});
+  e.get("target", pr.target);
+  e.get("decided_by", pr.decided_by, {"schedule", "investors"});
+  e.get("start", pr.start);
+  e.get("completion", pr.completion);
+  e.get("cost_usd_bn", pr.cost_usd_bn, 0, 1e3);
+  e.get("capacity_teu_per_day", pr.capacity_teu_per_day, 0, 1e6);
+  e.get("days_saved", pr.days_saved, 0, 60);
+  e.get("enabled", pr.enabled);
+}
+
+void read_investment(const Reader& r, InvestmentParams& p) {
+  r.allow({"investors", "congestion_threshold", "congestion_days", "expansion_share",
+           "expansion_cost_usd_per_teu_day", "expansion_lag_days",
+           "value_of_time_saved_usd_per_teu_day", "fdi_capital_per_usd", "fdi_contact_effect"});
+  if (r.need("investors"))
+    read_named(r.child("investors"), p.investors, [](const Reader& e, InvestorSpec& s) {
+      e.allow({"kind", "annual_budget_usd_bn", "hurdle_rate", "risk_aversion", "fdi_share"});
+      e.get("kind", s.kind, {"state", "soe", "fund", "private"});
+      e.get("annual_budget_usd_bn", s.annual_budget_usd_bn, 0, 1e3);
+      e.get("hurdle_rate", s.hurdle_rate, -1, 10);
+      e.get("risk_aversion", s.risk_aversion, 0, 10);
+      e.get("fdi_share", s.fdi_share, 0, 1);
+    });
+  r.get("congestion_threshold", p.congestion_threshold, 0, 2);
+  r.get("congestion_days", p.congestion_days, 1, 3650);
+  r.get("expansion_share", p.expansion_share, 0, 10);
+  r.get("expansion_cost_usd_per_teu_day", p.expansion_cost_usd_per_teu_day, 0, 1e9);
+  r.get("expansion_lag_days", p.expansion_lag_days, 0, 3650);
+  r.get("value_of_time_saved_usd_per_teu_day", p.value_of_time_saved_usd_per_teu_day, 0, 1e5);
+  r.get("fdi_capital_per_usd", p.fdi_capital_per_usd, 0, 10);
+  r.get("fdi_contact_effect", p.fdi_contact_effect, 0, 100);
+}
+
+std::vector<ScheduledValue> read_schedule(const Reader& r, const std::string& k, double lo,
+                                          double hi) {
+  const YAML::Node n = r.node()[k];
+  if (!n.IsSequence()) r.fail(k, "expected a list of {from: YYYY-MM-DD, value: number}");
+  std::vector<ScheduledValue> out;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    Reader e(n[i], r.file(), r.key(k) + "[" + std::to_string(i) + "]", true);
+    e.allow({"from", "value"});
+    ScheduledValue v;
+    e.get("from", v.from);
+    e.get("value", v.value, lo, hi);
+    if (!out.empty() && !(out.back().from < v.from)) e.fail("from", "dates must increase");
+    out.push_back(v);
+  }
+  return out;
+}
+
+void read_policy(const Reader& r, PolicyParams& p) {
+  r.allow({"visa_free", "rmb_clearing", "tourism_year", "transit_fee", "infrastructure",
+           "border_processing"});
+  if (r.need("visa_free")) {
+    Reader v = r.child("visa_free");
+    v.allow({"cn_to_kz", "kz_to_cn"});
+    for (const char* dir : {"cn_to_kz", "kz_to_cn"}) {
+      if (!v.need(dir)) continue;
+      Reader d = v.child(dir);
+      d.allow({"start", "max_stay_days"});
+      d.get("start", p.visa_free[dir].start);
+      d.get("max_stay_days", p.visa_free[dir].max_stay_days, 1, 365);
+    }
+  }
+  if (r.need("rmb_clearing")) {
+    Reader c = r.child("rmb_clearing");
+    c.allow({"start", "spread_reduction_bp", "delay_reduction_days"});
+    c.get("start", p.rmb_clearing.start);
+    c.get("spread_reduction_bp", p.rmb_clearing.spread_reduction_bp, 0, 10000);
+    c.get("delay_reduction_days", p.rmb_clearing.delay_reduction_days, 0, 365);
+  }
+  if (r.need("tourism_year")) {
+    const YAML::Node n = r.node()["tourism_year"];
+    if (n.IsNull()) p.tourism_year.clear();
+    else
+      read_named(r.child("tourism_year"), p.tourism_year, [](const Reader& e, TourismYear& t) {
+        e.allow({"start", "end", "direction", "uplift"});
+        e.get("start", t.start);
+        e.get("end", t.end);
+        e.get("direction", t.direction, {"cn_to_kz", "kz_to_cn"});
+        e.get("uplift", t.uplift, -1, 10);
+        if (e.has("start") && e.has("end") && t.end < t.start) e.fail("end", "end before start");
+      });
+  }
+  if (r.need("transit_fee")) p.transit_fee = read_schedule(r, "transit_fee", 0, 1e5);
+  if (r.need("infrastructure"))
+    read_named(r.child("infrastructure"), p.infrastructure, read_project);
+  if (r.need("border_processing"))
+    r.child("border_processing").each([&](const std::string& crossing, const Reader&) {
+      p.border_processing[crossing] =
+          read_schedule(r.child("border_processing"), crossing, 0, 60);
+    });
+}
+
+void read_output(const Reader& r, OutputParams& p) {
+  r.allow({"panel_every_days", "panel_firms", "compression"});
+  r.get("panel_every_days", p.panel_every_days, 1, 100000);
+  r.get("panel_firms", p.panel_firms, 0, 100000000);
+  r.get("compression", p.compression, 0, 9);
+}
+
+void read_layer(const Reader& r, Params& p, const fs::path& dir) {
+  r.allow({"base", "description", "run", "network", "firms", "economy", "trade", "routing",
+           "travel", "settlement", "investment", "policy", "output", "drivers"});
+  if (r.need("run")) read_run(r.child("run"), p.run);
+  if (r.need("network")) read_network(r.child("network"), p.network);
+  if (r.need("firms")) read_firms(r.child("firms"), p.firms);
+  if (r.need("economy")) read_economy(r.child("economy"), p.economy);
+  if (r.need("trade")) read_trade(r.child("trade"), p.trade);
+  if (r.need("routing")) read_routing(r.child("routing"), p.routing);
+  if (r.need("travel")) read_travel(r.child("travel"), p.travel);
+  if (r.need("settlement")) read_settlement(r.child("settlement"), p.settlement);
+  if (r.need("investment")) read_investment(r.child("investment"), p.investment);
+  if (r.need("policy")) read_policy(r.child("policy"), p.policy);
+  if (r.need("output")) read_output(r.child("output"), p.output);
+  if (r.need("drivers")) {
+    Reader d = r.child("drivers");
+    d.allow({"file"});
+    std::string f;
+    d.get("file", f);
+    if (!f.empty()) {
+      const fs::path path = fs::path(f).is_absolute() ? fs::path(f) : dir / f;
+      if (!fs::exists(path)) d.fail("file", "data file not found: " + path.string());
+      p.drivers.file = path.lexically_normal().string();
+    }
+  }
+}
+
+// Maps merge key by key; anything else in a higher layer replaces the lower one.
+YAML::Node merge(const YAML::Node& base, const YAML::Node& over) {
+  if (!base.IsMap() || !over.IsMap()) return YAML::Clone(over);
+  YAML::Node out = YAML::Clone(base);
+  for (auto it = over.begin(); it != over.end(); ++it) {
+    const std::string k = it->first.as<std::string>();
+    out[k] = out[k] ? merge(out[k], it->second) : YAML::Clone(it->second);
+  }
+  return out;
+}
+
+YAML::Node parse_file(const std::string& path, std::string& text) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, 0, "", "cannot open config file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  text = ss.str();
+  try {
+    YAML::Node n = YAML::Load(text);
+    if (!n.IsMap()) throw InputError(path, 1, "", "expected a mapping at top level");
+    return n;
+  } catch (const YAML::ParserException& e) {
+    throw InputError(path, e.mark.line + 1, "", "YAML syntax error: " + e.msg);
+  }
+}
+
+struct Layer {
+  std::string path, text;
+  YAML::Node node;
+};
+
+void collect_layers(const std::string& path, std::vector<Layer>& layers, int depth) {
+  if (depth > 8) throw InputError(path, 0, "base", "base chain too deep (a cycle?)");
+  Layer layer{path, "", {}};
+  layer.node = parse_file(path, layer.text);
+  if (layer.node["base"]) {
+    const YAML::Node b = layer.node["base"];
+    if (!b.IsScalar())
+      throw InputError(path, b.Mark().line + 1, "base", "expected a file path");
+    const fs::path base = fs::path(path).parent_path() / b.as<std::string>();
+    if (!fs::exists(base))
+      throw InputError(path, b.Mark().line + 1, "base", "base file not found: " + base.string());
+    collect_layers(base.lexically_normal().string(), layers, depth + 1);
+  }
+  layers.push_back(std::move(layer));
+}
+
+YAML::Node override_node(const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError("--set", 0, assignment, "expected key=value");
+  const std::string path = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+  YAML::Node leaf;
+  try {
+    leaf = YAML::Load(value);
+  } catch (const YAML::ParserException& e) {
+    throw InputError("--set", 0, path, "bad value: " + e.msg);
+  }
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+  YAML::Node node = leaf;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    YAML::Node parent(YAML::NodeType::Map);
+    parent[*it] = node;
+    node = parent;
+  }
+  return node;
+}
+
+void check_consistency(const Params& p, const std::string& file) {
+  auto fail = [&](const std::string& key, const std::string& what) {
+    throw InputError(file, 0, key, what);
+  };
+  if (!(p.run.start < p.run.end)) fail("run.end", "end must be after start");
+  const auto& nodes = p.network.nodes;
+  for (const auto& [name, l] : p.network.links) {
+    if (!nodes.count(l.from))
+      throw InputError(l.origin.file, l.origin.line, "network.links." + name + ".from",
+                       "unknown node '" + l.from + "'");
+    if (!nodes.count(l.to))
+      throw InputError(l.origin.file, l.origin.line, "network.links." + name + ".to",
+                       "unknown node '" + l.to + "'");
+  }
+  for (const auto& [name, r] : p.firms.regions) {
+    auto it = nodes.find(name);
+    if (it == nodes.end() || it->second.kind != "region")
+      throw InputError(r.origin.file, r.origin.line, "firms.regions." + name,
+                       "not a node of kind 'region'");
+    if (!r.sectors && !p.firms.sectors.count(it->second.country))
+      fail("firms.sectors." + it->second.country, "no sector shares for this country");
+  }
+  for (const auto& [c, m] : p.trade.market_nodes)
+    if (!nodes.count(m)) fail("trade.market_nodes." + c, "unknown node '" + m + "'");
+  for (const auto& [name, pr] : p.policy.infrastructure) {
+    if (!nodes.count(pr.target) && !p.network.links.count(pr.target))
+      throw InputError(pr.origin.file, pr.origin.line, "policy.infrastructure." + name + ".target",
+                       "unknown node or link '" + pr.target + "'");
+    if (pr.completion < pr.start)
+      throw InputError(pr.origin.file, pr.origin.line,
+                       "policy.infrastructure." + name + ".completion", "completion before start");
+  }
+  for (const auto& [crossing, s] : p.policy.border_processing)
+    if (!nodes.count(crossing)) fail("policy.border_processing." + crossing, "unknown node");
+  for (const char* c : {"USD", "CNY", "KZT"})
+    if (!p.settlement.currencies.count(c))
+      fail(std::string("settlement.currencies.") + c, "missing currency");
+  if (p.drivers.file.empty()) fail("drivers.file", "missing drivers file");
+}
+
+}  // namespace
+
+LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::vector<Layer> layers;
+  collect_layers(path, layers, 0);
+  LoadedConfig out;
+  YAML::Node merged(YAML::NodeType::Map);
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const Layer& l = layers[i];
+    read_layer(Reader(l.node, l.path, "", i == 0), out.params,
+               fs::path(l.path).parent_path());
+    merged = merge(merged, l.node);
+    out.config_text += "# ---- " + l.path + "\n" + l.text;
+    if (l.node["description"] && l.node["description"].IsScalar())
+      out.description = l.node["description"].as<std::string>();
+  }
+  for (const auto& o : overrides) {
+    YAML::Node n = override_node(o);
+    read_layer(Reader(n, "--set", "", false), out.params, fs::current_path());
+    merged = merge(merged, n);
+    out.config_text += "# ---- --set " + o + "\n";
+  }
+  merged.remove("base");
+  check_consistency(out.params, layers.back().path);
+  YAML::Emitter em;
+  em << merged;
+  out.resolved_yaml = em.c_str();
+  return out;
+}
+
+}  // namespace corridor

@@ -1,0 +1,188 @@
+#include "sim/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "sim/drivers.hpp"
+#include "sim/error.hpp"
+
+namespace corridor {
+
+int Model::country_index(const std::string& code) const {
+  for (std::size_t i = 0; i < countries.size(); ++i)
+    if (countries[i] == code) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+// Largest-remainder split of `total` by weights, so counts are deterministic and sum exactly.
+std::vector<std::uint32_t> apportion(std::uint32_t total, const std::vector<double>& w) {
+  const double sum = std::accumulate(w.begin(), w.end(), 0.0);
+  std::vector<std::uint32_t> out(w.size(), 0);
+  if (sum <= 0) return out;
+  std::vector<std::pair<double, std::size_t>> rest;
+  std::uint32_t given = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    const double exact = total * w[i] / sum;
+    out[i] = static_cast<std::uint32_t>(std::floor(exact));
+    given += out[i];
+    rest.push_back({-(exact - out[i]), i});
+  }
+  std::sort(rest.begin(), rest.end());
+  for (std::size_t k = 0; given < total; ++k, ++given) out[rest[k % rest.size()].second]++;
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
+  Network network(cfg.params.network);
+  auto m = std::make_shared<Model>(std::move(cfg.params), std::move(cfg.config_text),
+                                   std::move(cfg.resolved_yaml), std::move(cfg.description),
+                                   std::move(network));
+  const Params& p = m->params;
+  const std::string cfg_file = "config";
+  m->start = p.run.start;
+  m->days = p.run.end - p.run.start + 1;
+  const auto& nodes = m->network.nodes();
+  for (const auto& n : nodes) {
+    m->node_names.push_back(n.name);
+    m->base_processing_days.push_back(n.processing_days);
+  }
+
+  // Countries: those with firms, then the markets.
+  for (const auto& [name, r] : p.firms.regions) {
+    const std::string& c = nodes[m->network.node_index(name)].country;
+    if (m->country_index(c) < 0) m->countries.push_back(c);
+  }
+  std::sort(m->countries.begin(), m->countries.end());
+  m->n_firm_countries = static_cast<int>(m->countries.size());
+  for (const auto& [c, node] : p.trade.market_nodes)
+    if (m->country_index(c) < 0) m->countries.push_back(c);
+  m->cn = m->country_index("CN");
+  m->kz = m->country_index("KZ");
+  if (m->cn < 0 || m->kz < 0)
+    throw InputError(cfg_file, 0, "firms.regions", "needs regions in both CN and KZ");
+  m->market_node_of_country.assign(m->countries.size(), -1);
+  for (const auto& [c, node] : p.trade.market_nodes)
+    m->market_node_of_country[m->country_index(c)] = m->network.node_index(node);
+  for (const auto& n : nodes) m->country_of_node.push_back(m->country_index(n.country));
+
+  // Firm layout: regions in name order, sectors in enum order within each region.
+  std::vector<double> weights;
+  for (const auto& [name, r] : p.firms.regions) weights.push_back(r.weight);
+  m->n_firms = static_cast<std::uint32_t>(std::llround(p.firms.count * p.run.scale));
+  if (m->n_firms < 10) throw InputError(cfg_file, 0, "run.scale", "fewer than 10 firms");
+  const auto region_counts = apportion(m->n_firms, weights);
+  m->region_of_node.assign(nodes.size(), -1);
+  std::uint32_t next = 0;
+  std::size_t ri = 0;
+  for (const auto& [name, r] : p.firms.regions) {
+    RegionLayout layout;
+    layout.node = m->network.node_index(name);
+    layout.country = m->country_index(nodes[layout.node].country);
+    layout.first = next;
+    layout.count = region_counts[ri++];
+    const SectorArray shares = r.sectors ? *r.sectors : p.firms.sectors.at(nodes[layout.node].country);
+    const auto sc = apportion(layout.count, std::vector<double>(shares.begin(), shares.end()));
+    std::uint32_t s_next = next;
+    for (int s = 0; s < kSectors; ++s) {
+      layout.sector_first[s] = s_next;
+      layout.sector_count[s] = sc[s];
+      s_next += sc[s];
+    }
+    next += layout.count;
+    m->region_of_node[layout.node] = static_cast<int>(m->regions.size());
+    m->regions.push_back(layout);
+  }
+
+  // Economy: gross output consistent with final demand plus exports, x = (I - A)^-1 (f + e).
+  const int nfc = m->n_firm_countries;
+  m->io.resize(nfc);
+  m->base_final.resize(nfc);
+  m->base_exports.resize(nfc);
+  m->base_output.resize(nfc);
+  m->base_jobs.resize(nfc);
+  m->wage_per_worker_day.resize(nfc);
+  for (int c = 0; c < nfc; ++c) {
+    const std::string& code = m->countries[c];
+    auto need = [&](const auto& map, const std::string& key) -> const auto& {
+      auto it = map.find(code);
+      if (it == map.end()) throw InputError(cfg_file, 0, key + "." + code, "missing country");
+      return it->second;
+    };
+    const auto& io = need(p.economy.io, "economy.io");
+    for (int i = 0; i < kSectors; ++i)
+      for (int j = 0; j < kSectors; ++j) m->io[c](i, j) = io[i][j];
+    for (int j = 0; j < kSectors; ++j)
+      if (m->io[c].col(j).sum() >= 1.0)
+        throw InputError(cfg_file, 0, "economy.io." + code,
+                         std::string("inputs per USD of ") + kSectorNames[j] + " sum to 1 or more");
+    const auto& f = need(p.economy.final_demand_usd_bn, "economy.final_demand_usd_bn");
+    m->base_jobs[c] = need(p.economy.jobs, "economy.jobs");
+    for (int s = 0; s < kSectors; ++s) {
+      m->base_final[c](s) = f[s] * 1e9 / 365.0;
+      m->base_exports[c](s) = 0;
+    }
+    auto flows = p.trade.base_flows_usd_bn.find(code);
+    if (flows != p.trade.base_flows_usd_bn.end())
+      for (const auto& [dest, by_sector] : flows->second) {
+        if (m->country_index(dest) < 0)
+          throw InputError(cfg_file, 0, "trade.base_flows_usd_bn." + code + "." + dest,
+                           "unknown destination country (no regions and no market node)");
+        for (int s = 0; s < kSectors; ++s) m->base_exports[c](s) += by_sector[s] * 1e9 / 365.0;
+      }
+    m->base_output[c] =
+        (IoMatrix::Identity() - m->io[c]).partialPivLu().solve(m->base_final[c] + m->base_exports[c]);
+    for (int s = 0; s < kSectors; ++s)
+      m->wage_per_worker_day[c][s] =
+          m->base_jobs[c][s] > 0 ? p.economy.wage_share * m->base_output[c](s) / m->base_jobs[c][s] : 0.0;
+  }
+
+  // Origin-destination pairs with candidate routes.
+  const std::size_t nn = nodes.size();
+  m->od_of.assign(m->regions.size() * nn, -1);
+  for (std::size_t r = 0; r < m->regions.size(); ++r) {
+    const int oc = m->regions[r].country;
+    std::vector<std::pair<int, int>> dests;  // (node, country)
+    for (const auto& other : m->regions)
+      if (other.country != oc) dests.push_back({other.node, other.country});
+    for (std::size_t c = 0; c < m->countries.size(); ++c)
+      if (m->market_node_of_country[c] >= 0)
+        dests.push_back({m->market_node_of_country[c], static_cast<int>(c)});
+    for (const auto& [dn, dc] : dests) {
+      OdPair od{static_cast<int>(r), m->regions[r].node, dn, oc, dc, 0, 0, 0, 0,
+                oc != m->kz && dc != m->kz};
+      std::tie(od.routes_begin, od.routes_end) =
+          m->network.add_routes(od.origin_node, dn, false, p.network.k_routes);
+      std::tie(od.pipe_begin, od.pipe_end) =
+          m->network.add_routes(od.origin_node, dn, true, p.network.k_routes);
+      if (od.routes_begin == od.routes_end)
+        throw InputError(cfg_file, 0, "network.links",
+                         "no route from " + nodes[od.origin_node].name + " to " + nodes[dn].name);
+      m->od_of[r * nn + dn] = static_cast<int>(m->ods.size());
+      m->ods.push_back(od);
+    }
+  }
+
+  // Drivers.
+  const DriverTable table(p.drivers.file);
+  m->brent = table.daily_level("brent_usd_per_bbl", m->start, m->days);
+  m->usd_kzt = table.daily_level("usd_kzt", m->start, m->days);
+  m->usd_cny = table.daily_level("usd_cny", m->start, m->days);
+  m->gdp_index.resize(m->countries.size());
+  for (std::size_t c = 0; c < m->countries.size(); ++c) {
+    auto it = p.economy.gdp_driver.find(m->countries[c]);
+    if (it == p.economy.gdp_driver.end())
+      throw InputError(cfg_file, 0, "economy.gdp_driver." + m->countries[c], "missing country");
+    if (!table.has(it->second))
+      throw InputError(p.drivers.file, 1, it->second,
+                       "column named by economy.gdp_driver." + m->countries[c] + " is missing");
+    m->gdp_index[c] = table.daily_growth_index(it->second, m->start, m->days);
+  }
+  return m;
+}
+
+}  // namespace corridor

@@ -1,0 +1,83 @@
+#pragma once
+// The immutable model: parameters, network with candidate routes, firm layout, economy
+// calibration and daily driver series. Built once from config and shared read-only by
+// every simulation (and, later, every run of a sweep).
+#include <Eigen/Dense>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/network.hpp"
+#include "sim/params.hpp"
+
+namespace corridor {
+
+using SectorVector = Eigen::Matrix<double, kSectors, 1>;
+using IoMatrix = Eigen::Matrix<double, kSectors, kSectors>;
+
+struct RegionLayout {
+  int node;                 // network node index
+  int country;              // index into Model::countries
+  std::uint32_t first = 0, count = 0;  // firms of this region are [first, first+count)
+  std::array<std::uint32_t, kSectors> sector_first{}, sector_count{};
+};
+
+// An origin region and a destination (a region of the partner country or a market node)
+// with its candidate routes.
+struct OdPair {
+  int origin_region;
+  int origin_node, dest_node;
+  int origin_country, dest_country;
+  int routes_begin, routes_end;   // container routes
+  int pipe_begin, pipe_end;       // pipeline routes (energy), may be empty
+  bool transit;                   // neither end in Kazakhstan
+};
+
+struct Model {
+  Model(Params p, std::string text, std::string resolved, std::string desc, Network net)
+      : params(std::move(p)), config_text(std::move(text)), resolved_yaml(std::move(resolved)),
+        description(std::move(desc)), network(std::move(net)) {}
+
+  Params params;
+  std::string config_text, resolved_yaml, description;
+  Network network;
+  Date start;
+  int days = 0;
+
+  std::vector<std::string> countries;  // firm countries first, then market countries
+  int n_firm_countries = 0;
+  int cn = -1, kz = -1;
+  std::vector<int> country_of_node;
+  std::vector<int> market_node_of_country;  // -1 for firm countries
+
+  std::vector<RegionLayout> regions;
+  std::vector<int> region_of_node;  // -1 if no firms there
+  std::uint32_t n_firms = 0;
+
+  // Per firm country: input coefficients, Leontief-consistent base output and final
+  // demand and base exports, all in USD per day at 2013 prices.
+  std::vector<IoMatrix> io;
+  std::vector<SectorVector> base_final, base_exports, base_output;
+  std::vector<SectorArray> base_jobs;
+  std::vector<SectorArray> wage_per_worker_day;  // USD
+
+  std::vector<OdPair> ods;
+  std::vector<int> od_of;  // [region * n_nodes + dest_node] -> od index or -1
+
+  // Daily drivers, index = day since start.
+  std::vector<double> brent, usd_kzt, usd_cny;
+  std::vector<std::vector<double>> gdp_index;  // per country
+
+  std::vector<std::string> node_names;
+  std::vector<double> base_processing_days;  // per node
+
+  int country_index(const std::string& code) const;
+  int od(int region, int dest_node) const {
+    return od_of[static_cast<std::size_t>(region) * network.nodes().size() + dest_node];
+  }
+  Date date(int day) const { return start + day; }
+};
+
+std::shared_ptr<const Model> build_model(LoadedConfig cfg);
+
+}  // namespace corridor

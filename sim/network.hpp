@@ -1,0 +1,79 @@
+#pragma once
+// The transport network: places and links from config, k shortest candidate routes per
+// origin-destination pair (Yen's algorithm over Boost.Graph Dijkstra).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/params.hpp"
+
+namespace corridor {
+
+inline constexpr int kCorridors = 4;
+enum Corridor : int { kNorthern, kMiddle, kSouthern, kMaritime, kNoCorridor = -1 };
+inline constexpr std::array<const char*, kCorridors> kCorridorNames = {"northern", "middle",
+                                                                       "southern", "maritime"};
+
+enum class Mode : std::uint8_t { kRail, kRoad, kSea, kPipeline };
+
+struct Node {
+  std::string name, country, kind;
+  double lat, lon;
+  double capacity_teu_per_day;  // base capacity; projects add to it during a run
+  double fee_usd_per_teu;
+  double processing_days;
+  int crossing = -1;            // index among capacity-limited nodes, or -1
+};
+
+struct Link {
+  std::string name;
+  int from, to;
+  Mode mode;
+  double days;
+  double tariff_usd_per_teu;
+  int corridor;
+};
+
+struct Route {
+  int origin, destination;       // node indices
+  std::uint32_t first_leg;       // into Network::legs (links) and Network::stops (nodes)
+  std::uint16_t n_legs;
+  int corridor;                  // first corridor label along the route, or kNoCorridor
+  bool through_kz;               // passes a Kazakh node other than its ends
+  bool pipeline;
+};
+
+class Network {
+ public:
+  explicit Network(const NetworkParams& p);
+
+  int node_index(const std::string& name) const;  // -1 if unknown
+  int link_index(const std::string& name) const;
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const std::vector<Link>& links() const { return links_; }
+  const std::vector<Route>& routes() const { return routes_; }
+  const std::vector<int>& crossings() const { return crossings_; }  // node indices
+  // Link index of leg i of route r, and the node reached at its end.
+  int leg_link(const Route& r, int i) const { return legs_[r.first_leg + i]; }
+  int leg_end(const Route& r, int i) const { return stops_[r.first_leg + i]; }
+
+  // Candidate routes from origin to destination node: up to k, cheapest first. Built on
+  // demand at model construction; pipeline routes use only pipeline links, container
+  // routes only the others.
+  std::pair<int, int> add_routes(int origin, int destination, bool pipeline, int k);
+
+ private:
+  std::vector<std::vector<int>> k_shortest(int origin, int destination, bool pipeline, int k) const;
+
+  std::vector<Node> nodes_;
+  std::vector<Link> links_;
+  std::vector<Route> routes_;
+  std::vector<int> legs_, stops_;
+  std::vector<int> crossings_;
+  struct Edge {
+    int from, to, link;
+  };
+  std::vector<Edge> edges_;  // directed edges (a two-way link gives two)
+};
+
+}  // namespace corridor

@@ -1,0 +1,61 @@
+#pragma once
+// What the day produced, for the recorders: flows of the day and end-of-day stocks. Sized
+// once at start; reset each day without allocating.
+#include <array>
+#include <vector>
+
+#include "sim/money.hpp"
+#include "sim/network.hpp"
+#include "sim/params.hpp"
+
+namespace corridor {
+
+inline constexpr int kCurrencies = 3;
+enum Currency : int { kUSD, kCNY, kKZT };
+inline constexpr std::array<const char*, kCurrencies> kCurrencyNames = {"USD", "CNY", "KZT"};
+
+struct DayOutcomes {
+  int n_countries = 0;
+  std::vector<double> exports_usd;               // [origin * n + destination], dispatched
+  std::array<double, kCorridors> transit_teu{};  // third-country TEU dispatched, by corridor
+  double kz_handled_teu = 0;                     // TEU dispatched on routes through a Kazakh node
+  std::vector<double> queue_days, queue_teu, throughput_teu, capacity_teu;  // per crossing
+  std::array<std::array<double, kPurposes>, 2> arrivals{};  // [origin CN/KZ][purpose]
+  std::array<double, kCurrencies> settled_cnkz_usd{};       // China-Kazakhstan payments by currency
+  double settlement_cost_cnkz_usd = 0;
+  double transit_fee_revenue_usd = 0, border_fee_revenue_usd = 0;
+  double infrastructure_investment_usd = 0, fdi_usd = 0;
+  std::vector<double> output_usd;                // [firm country * kSectors + sector]
+  // end-of-day stocks
+  double jobs_transit = 0, jobs_tourism = 0, firms_active = 0, partnerships_cnkz = 0;
+  double value_shipped_usd = 0, value_received_usd = 0, value_in_transit_usd = 0;
+  double tourist_spending_usd = 0;
+
+  void resize(int countries, int crossings, int firm_countries) {
+    n_countries = countries;
+    exports_usd.assign(countries * countries, 0.0);
+    for (auto* v : {&queue_days, &queue_teu, &throughput_teu, &capacity_teu}) v->assign(crossings, 0.0);
+    output_usd.assign(firm_countries * kSectors, 0.0);
+  }
+  void reset_flows() {
+    std::fill(exports_usd.begin(), exports_usd.end(), 0.0);
+    transit_teu.fill(0);
+    kz_handled_teu = 0;
+    for (auto* v : {&queue_days, &queue_teu, &throughput_teu, &capacity_teu})
+      std::fill(v->begin(), v->end(), 0.0);
+    for (auto& a : arrivals) a.fill(0);
+    settled_cnkz_usd.fill(0);
+    settlement_cost_cnkz_usd = transit_fee_revenue_usd = border_fee_revenue_usd = 0;
+    infrastructure_investment_usd = fdi_usd = tourist_spending_usd = 0;
+    std::fill(output_usd.begin(), output_usd.end(), 0.0);
+  }
+};
+
+// Money ledgers that must balance: every cent is somewhere.
+struct Ledger {
+  Money shipped, received, in_transit;
+  Money transit_fees, border_fees, freight, settlement_fees;
+  Money infrastructure_spent, fdi;
+};
+
+}  // namespace corridor

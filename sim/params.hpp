@@ -1,0 +1,247 @@
+#pragma once
+// Typed parameters, one struct per module. Values come from configs/baseline.yaml (which
+// must set every key: the baseline is the default), then a scenario's overrides, then
+// --set options. Each field is read by exactly one rule; docs/ODD.md lists them with
+// units and sources.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/calendar.hpp"
+
+namespace corridor {
+
+inline constexpr int kSectors = 6;
+enum Sector : int { kEnergy, kMetals, kAgriculture, kManufacturing, kLogistics, kTourism };
+inline constexpr std::array<const char*, kSectors> kSectorNames = {
+    "energy", "metals", "agriculture", "manufacturing", "logistics", "tourism"};
+using SectorArray = std::array<double, kSectors>;
+
+inline constexpr int kPurposes = 2;
+enum TripPurpose : int { kBusiness, kTourist };
+inline constexpr std::array<const char*, kPurposes> kPurposeNames = {"business", "tourist"};
+
+// Where a value came from, for messages about entries that are incomplete after layering.
+struct Origin {
+  std::string file;
+  int line = 0;
+};
+
+struct RunParams {
+  Date start, end;
+  std::uint64_t seed = 0;
+  double scale = 1.0;  // multiplies firm agent counts
+};
+
+struct NodeSpec {
+  Origin origin;
+  std::string country;   // ISO-like code: CN, KZ, EU, UZ, IR, RU, AZ
+  std::string kind;      // region | port | border | dry_port | hub | market
+  double lat = 0, lon = 0;
+  double capacity_teu_per_day = 0;  // 0 = not capacity-limited
+  double fee_usd_per_teu = 0;
+  double processing_days = 0;
+};
+
+struct LinkSpec {
+  Origin origin;
+  std::string from, to;
+  std::string mode;      // rail | road | sea | pipeline
+  double days = 0;
+  double tariff_usd_per_teu = 0;
+  std::string corridor;  // northern | middle | southern | maritime | "" (domestic)
+  bool oneway = false;
+};
+
+struct NetworkParams {
+  std::map<std::string, NodeSpec> nodes;
+  std::map<std::string, LinkSpec> links;
+  int k_routes = 4;
+};
+
+struct RegionSpec {
+  Origin origin;
+  double weight = 0;                     // share of firm agents
+  std::optional<SectorArray> sectors;    // overrides the country's sector shares
+};
+
+struct FirmParams {
+  int count = 0;
+  std::map<std::string, RegionSpec> regions;
+  std::map<std::string, SectorArray> sectors;  // by country
+  SectorArray exporter_share{};
+  int initial_partners = 0;
+  double partner_search_rate = 0;   // per empty slot per day
+  double partner_break_rate = 0;    // per partnership per day
+  double contact_effect = 0;        // partnership rate multiplier per unit of business contact index
+  double productivity_sigma = 0;
+  double capital_share = 0;
+  double utilisation_target = 0;
+  double price_adjustment = 0;      // per day per unit of excess demand
+  double price_elasticity = 0;      // of a firm's share of domestic sector demand
+  double capital_output_years = 0;  // initial capital over annual capacity
+  double inventory_days = 0;
+  double invest_rate = 0;           // capital growth per month when expanding
+  double depreciation_per_year = 0;
+  double hire_rate = 0;             // share of labour gap closed per month
+  int exit_months = 0;              // months of losses before a firm exits
+};
+
+struct EconomyParams {
+  std::map<std::string, SectorArray> final_demand_usd_bn;   // per year, 2013
+  std::map<std::string, std::array<SectorArray, kSectors>> io;  // io[c][i][j]: input i per USD output j
+  double wage_share = 0;  // wage bill over output value at base; sets the wage per worker
+  std::map<std::string, SectorArray> jobs;                  // workers represented, 2013
+  std::map<std::string, std::string> gdp_driver;            // country -> drivers column of growth
+};
+
+struct TradeParams {
+  // base_flows[origin country][destination country][sector], USD bn per year in 2013
+  std::map<std::string, std::map<std::string, SectorArray>> base_flows_usd_bn;
+  std::map<std::string, std::string> market_nodes;  // destination country -> node name
+  SectorArray value_per_teu_usd{};
+  double shipment_teu = 0;
+  double trade_elasticity = 0;
+  double oil_elasticity_energy = 0;
+  double oil_elasticity_metals = 0;
+  double fx_elasticity = 0;
+  double transit_service_usd_per_teu = 0;
+};
+
+struct RoutingParams {
+  double logit_scale = 0;            // in shares of shipment value
+  SectorArray time_cost_per_day{};   // share of value per day in transit
+  double expected_queue_weight = 0;  // weight on yesterday's queue in expected time
+};
+
+struct TravelParams {
+  // trips per year in 2013 by origin country and purpose
+  std::map<std::string, std::array<double, kPurposes>> trips_per_year;
+  double visa_fee_usd = 0;
+  double visa_processing_days = 0;
+  std::array<double, kPurposes> value_of_time_usd_per_day{};
+  std::array<double, kPurposes> visa_cost_scale_usd{};  // trips fall by exp(-burden/scale)
+  std::array<double, kPurposes> mean_stay_days{};  // exponential stay lengths; visa-free covers stays up to max_stay
+  double income_elasticity = 0;
+  double tourist_spend_usd = 0;
+  double contact_half_life_days = 0;
+  double contacts_per_trip = 0;
+};
+
+struct CurrencySpec {
+  double spread_bp = 0;
+  double delay_days = 0;
+  double preference = 0;  // alternative-specific constant (habit, invoicing convention), bp
+};
+
+struct SettlementParams {
+  std::map<std::string, CurrencySpec> currencies;  // USD, CNY, KZT
+  double interest_rate = 0;                       // per year, cost of settlement delay
+  double logit_scale_bp = 0;
+};
+
+struct InvestorSpec {
+  Origin origin;
+  std::string kind;  // state | soe | fund | private
+  double annual_budget_usd_bn = 0;
+  double hurdle_rate = 0;
+  double risk_aversion = 0;
+  double fdi_share = 0;
+};
+
+struct ProjectSpec {
+  Origin origin;
+  std::string target;          // node or link name
+  std::string decided_by;      // schedule | investors
+  Date start, completion;      // for schedule; investors use the lag
+  double cost_usd_bn = 0;
+  double capacity_teu_per_day = 0;
+  double days_saved = 0;
+  bool enabled = true;
+};
+
+struct InvestmentParams {
+  std::map<std::string, InvestorSpec> investors;
+  double congestion_threshold = 0;        // utilisation that triggers an expansion request
+  int congestion_days = 0;
+  double expansion_share = 0;             // requested capacity, share of current
+  double expansion_cost_usd_per_teu_day = 0;
+  int expansion_lag_days = 0;
+  double value_of_time_saved_usd_per_teu_day = 0;
+  double fdi_capital_per_usd = 0;         // capital units added per USD of FDI
+  double fdi_contact_effect = 0;
+};
+
+struct VisaFree {
+  std::optional<Date> start;
+  double max_stay_days = 0;
+};
+
+struct RmbClearing {
+  std::optional<Date> start;
+  double spread_reduction_bp = 0;
+  double delay_reduction_days = 0;
+};
+
+struct TourismYear {
+  Origin origin;
+  Date start, end;
+  std::string direction;  // cn_to_kz | kz_to_cn
+  double uplift = 0;
+};
+
+struct ScheduledValue {
+  Date from;
+  double value = 0;
+};
+
+struct PolicyParams {
+  std::map<std::string, VisaFree> visa_free;  // cn_to_kz, kz_to_cn
+  RmbClearing rmb_clearing;
+  std::map<std::string, TourismYear> tourism_year;
+  std::vector<ScheduledValue> transit_fee;    // USD per TEU through Kazakhstan
+  std::map<std::string, ProjectSpec> infrastructure;
+  std::map<std::string, std::vector<ScheduledValue>> border_processing;  // crossing -> days
+};
+
+struct OutputParams {
+  int panel_every_days = 0;
+  int panel_firms = 0;
+  int compression = 0;
+};
+
+struct DriverParams {
+  std::string file;  // resolved path
+};
+
+struct Params {
+  RunParams run;
+  NetworkParams network;
+  FirmParams firms;
+  EconomyParams economy;
+  TradeParams trade;
+  RoutingParams routing;
+  TravelParams travel;
+  SettlementParams settlement;
+  InvestmentParams investment;
+  PolicyParams policy;
+  OutputParams output;
+  DriverParams drivers;
+};
+
+// The config as read: typed parameters, the text of every layer, and the merged tree.
+struct LoadedConfig {
+  Params params;
+  std::string config_text;     // every file's text, in layer order
+  std::string resolved_yaml;   // the merged tree after all layers and --set
+  std::string description;
+};
+
+// Loads a config or scenario file (following `base:`), then applies `key=value`
+// overrides. Throws InputError naming file, line and key.
+LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+}  // namespace corridor

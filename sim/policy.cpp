@@ -1,0 +1,52 @@
+#include "sim/policy.hpp"
+
+namespace corridor {
+
+namespace {
+double scheduled(const std::vector<ScheduledValue>& s, Date day, double before_first) {
+  double v = before_first;
+  for (const auto& e : s)
+    if (!(day < e.from)) v = e.value;
+  return v;
+}
+}  // namespace
+
+void policy_at(const PolicyParams& p, const std::vector<double>& base_processing,
+               const std::vector<std::string>& node_names, Date day, PolicyState& out) {
+  for (int d = 0; d < 2; ++d) {
+    auto it = p.visa_free.find(kDirectionNames[d]);
+    out.visa_free[d] = it != p.visa_free.end() && it->second.start && !(day < *it->second.start);
+    out.max_stay_days[d] = it != p.visa_free.end() ? it->second.max_stay_days : 0;
+    out.tourism_uplift[d] = 0;
+  }
+  out.rmb_clearing = p.rmb_clearing.start && !(day < *p.rmb_clearing.start);
+  for (const auto& [name, t] : p.tourism_year)
+    if (!(day < t.start) && !(t.end < day))
+      out.tourism_uplift[t.direction == "cn_to_kz" ? kCnToKz : kKzToCn] += t.uplift;
+  out.transit_fee_usd_per_teu = scheduled(p.transit_fee, day, 0.0);
+  for (std::size_t n = 0; n < base_processing.size(); ++n) {
+    auto it = p.border_processing.find(node_names[n]);
+    out.processing_days[n] =
+        it == p.border_processing.end() ? base_processing[n]
+                                        : scheduled(it->second, day, base_processing[n]);
+  }
+}
+
+void PolicyState::diff(const PolicyState& before,
+                       std::vector<std::pair<std::string, double>>& out,
+                       const std::vector<std::string>& node_names) const {
+  for (int d = 0; d < 2; ++d) {
+    if (visa_free[d] != before.visa_free[d])
+      out.emplace_back(std::string("visa_free.") + kDirectionNames[d], visa_free[d]);
+    if (tourism_uplift[d] != before.tourism_uplift[d])
+      out.emplace_back(std::string("tourism_year.") + kDirectionNames[d], tourism_uplift[d]);
+  }
+  if (rmb_clearing != before.rmb_clearing) out.emplace_back("rmb_clearing", rmb_clearing);
+  if (transit_fee_usd_per_teu != before.transit_fee_usd_per_teu)
+    out.emplace_back("transit_fee", transit_fee_usd_per_teu);
+  for (std::size_t n = 0; n < processing_days.size(); ++n)
+    if (processing_days[n] != before.processing_days[n])
+      out.emplace_back("border_processing." + node_names[n], processing_days[n]);
+}
+
+}  // namespace corridor

@@ -1,0 +1,33 @@
+#pragma once
+// The policy schedule: what every lever says on a given date. Levers act through agents'
+// decisions (travel costs, settlement costs, route costs, capacities), never on outputs.
+#include <array>
+#include <string>
+#include <vector>
+
+#include "sim/calendar.hpp"
+#include "sim/params.hpp"
+
+namespace corridor {
+
+enum Direction : int { kCnToKz, kKzToCn };
+inline constexpr std::array<const char*, 2> kDirectionNames = {"cn_to_kz", "kz_to_cn"};
+
+struct PolicyState {
+  std::array<bool, 2> visa_free{};
+  std::array<double, 2> max_stay_days{};
+  bool rmb_clearing = false;
+  std::array<double, 2> tourism_uplift{};
+  double transit_fee_usd_per_teu = 0;
+  std::vector<double> processing_days;  // per node, sized once
+
+  // Names of levers that differ from `before`, for the event table.
+  void diff(const PolicyState& before, std::vector<std::pair<std::string, double>>& out,
+            const std::vector<std::string>& node_names) const;
+};
+
+// Fills `out` (whose processing_days must already be sized to the node count) for `day`.
+void policy_at(const PolicyParams& p, const std::vector<double>& base_processing,
+               const std::vector<std::string>& node_names, Date day, PolicyState& out);
+
+}  // namespace corridor

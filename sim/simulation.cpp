@@ -1,0 +1,297 @@
+#include "sim/simulation.hpp"
+
+#include <cmath>
+
+#include "sim/parallel.hpp"
+
+namespace corridor {
+
+const std::vector<Simulation::Phase>& Simulation::schedule() {
+  static const std::vector<Phase> phases = {
+      {"policy", "governments apply the policy schedule; switches go to the event table",
+       &Simulation::phase_policy},
+      {"travel", "traveller cohorts make trips; business contacts build up, tourists spend",
+       &Simulation::phase_travel},
+      {"routing", "route costs and logit choice tables; sector demand; orders per partnership",
+       &Simulation::phase_routing},
+      {"production", "firms produce, price, keep or lose partners, search, propose shipments",
+       &Simulation::phase_production},
+      {"shipping", "proposals become shipments: route drawn, fees paid", &Simulation::phase_shipping},
+      {"transport", "shipments move one day along their links", &Simulation::phase_transport},
+      {"border_queues", "ports and crossings clear their FIFO queues up to capacity",
+       &Simulation::phase_border},
+      {"settlement", "buyers pay on delivery in the currency the pair chooses",
+       &Simulation::phase_settlement},
+      {"investment", "projects build and complete; investors fund projects and FDI monthly",
+       &Simulation::phase_investment},
+      {"accounting", "month end: firms invest, hire or exit; stocks for the record",
+       &Simulation::phase_accounting},
+  };
+  return phases;
+}
+
+Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
+    : model_(std::move(model)), seed_(seed), rng_(seed) {
+  const Model& m = *model_;
+  State& st = state_;
+  const int nc = static_cast<int>(m.countries.size());
+  const int nfc = m.n_firm_countries;
+  st.policy.processing_days.assign(m.network.nodes().size(), 0.0);
+  st.policy_before = st.policy;
+  policy_at(m.params.policy, m.base_processing_days, m.node_names, m.start, st.policy);
+  const DayContext ctx0{m, 0, m.start, rng_, st.policy};
+
+  st.infrastructure.init(m);
+  st.travellers.init(m);
+  st.investors.init(m);
+
+  // Shipment pool sized for the longest plausible pipeline of trips, so it never grows.
+  double loads_per_day = 0;
+  for (const auto& [o, by_dest] : m.params.trade.base_flows_usd_bn)
+    for (const auto& [d, flows] : by_dest)
+      for (int s = 0; s < kSectors; ++s)
+        loads_per_day += flows[s] * 1e9 / 365.0 /
+                         (m.params.trade.shipment_teu * m.params.trade.value_per_teu_usd[s]);
+  const auto pool = static_cast<std::size_t>(std::max(20000.0, loads_per_day * 200.0));
+  st.shipments.init(pool);
+  st.crossings.init(m.network.crossings().size(), pool);
+  st.out.resize(nc, static_cast<int>(m.network.crossings().size()), nfc);
+
+  // Trade tables: where exporters look for partners (by base flows), then the reference
+  // route costs that calibrate orders.
+  TradeTables& t = st.trade;
+  t.n_countries = nc;
+  t.demand_per_share.assign(nfc * kSectors, 0.0);
+  t.order_rate.assign(nc * nc * kSectors, 0.0);
+  t.od_factor.assign(m.ods.size() * kSectors, 1.0);
+  t.dest_country_cdf.assign(nc * kSectors * nc, 0.0);
+  for (int oc = 0; oc < nc; ++oc)
+    for (int s = 0; s < kSectors; ++s) {
+      double sum = 0;
+      auto it = m.params.trade.base_flows_usd_bn.find(m.countries[oc]);
+      for (int dc = 0; dc < nc; ++dc) {
+        if (it != m.params.trade.base_flows_usd_bn.end()) {
+          auto jt = it->second.find(m.countries[dc]);
+          if (jt != it->second.end() && dc != oc) sum += jt->second[s];
+        }
+        t.dest_country_cdf[(oc * kSectors + s) * nc + dc] = sum;
+      }
+    }
+  for (int s = 0; s < kSectors; ++s)
+    t.shipment_value[s] = m.params.trade.shipment_teu * m.params.trade.value_per_teu_usd[s];
+  refresh_partner_choice(ctx0);
+  st.routes.compute(ctx0, st.infrastructure, st.crossings, true);
+
+  st.firms.init(m, rng_, t);
+
+  // Orders per partnership reproduce the 2013 flows with the initial partnerships.
+  st.initial_partnerships.assign(nc * nc * kSectors, 0.0);
+  for (std::size_t i = 0; i < st.firms.size(); ++i)
+    for (int k = 0; k < kSlots; ++k)
+      if (st.firms.dest[i][k] != kNoPartner) {
+        const int dc = m.country_of_node[st.firms.dest[i][k]];
+        st.initial_partnerships[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]] += 1;
+      }
+  st.base_order_rate.assign(nc * nc * kSectors, 0.0);
+  for (const auto& [o, by_dest] : m.params.trade.base_flows_usd_bn)
+    for (const auto& [d, flows] : by_dest)
+      for (int s = 0; s < kSectors; ++s) {
+        const int k = (m.country_index(o) * nc + m.country_index(d)) * kSectors + s;
+        if (st.initial_partnerships[k] > 0)
+          st.base_order_rate[k] = flows[s] * 1e9 / 365.0 / st.initial_partnerships[k];
+      }
+
+  st.share_total.assign(nfc * kSectors, 0.0);
+  st.labour_total.assign(nfc * kSectors, 0.0);
+  add_month_totals(deterministic_sum<MonthTotals>(st.firms.size(), [&](std::size_t i) {
+    MonthTotals tot;
+    const int cs = st.firms.country[i] * kSectors + st.firms.sector[i];
+    tot.share[cs] = st.firms.share[i];
+    tot.labour[cs] = st.firms.labour[i];
+    tot.active = 1;
+    return tot;
+  }));
+  st.output_before = m.base_output;
+  seconds_.assign(schedule().size() + 1, 0.0);
+}
+
+void Simulation::add_month_totals(const MonthTotals& t) {
+  for (std::size_t k = 0; k < state_.share_total.size(); ++k) {
+    state_.share_total[k] = t.share[k];
+    state_.labour_total[k] = t.labour[k];
+  }
+  state_.firms_active = t.active;
+}
+
+// Destination regions weighted by firm counts and business contacts.
+void Simulation::refresh_partner_choice(const DayContext& ctx) {
+  const Model& m = ctx.model;
+  TradeTables& t = state_.trade;
+  const int nr = static_cast<int>(m.regions.size()), nc = t.n_countries;
+  const double effect = m.params.firms.contact_effect;
+  t.region_cdf.assign(static_cast<std::size_t>(nr) * nc * nr, 0.0);
+  t.contact_multiplier.assign(static_cast<std::size_t>(nr) * nr, 0.0);
+  for (int a = 0; a < nr; ++a)
+    for (int b = 0; b < nr; ++b)
+      t.contact_multiplier[a * nr + b] =
+          (1.0 + effect * state_.travellers.contact_index(nr, a, b)) / (1.0 + effect);
+  for (int a = 0; a < nr; ++a)
+    for (int dc = 0; dc < nc; ++dc) {
+      double sum = 0;
+      for (int b = 0; b < nr; ++b) {
+        if (m.regions[b].country == dc && dc != m.regions[a].country)
+          sum += m.regions[b].count * t.contact_multiplier[a * nr + b];
+        t.region_cdf[(static_cast<std::size_t>(a) * nc + dc) * nr + b] = sum;
+      }
+    }
+}
+
+void Simulation::step() {
+  const Model& m = *model_;
+  const int day = state_.day;
+  const DayContext ctx{m, day, m.date(day), rng_, state_.policy};
+  state_.out.reset_flows();
+  const auto& phases = schedule();
+  for (std::size_t p = 0; p < phases.size(); ++p) {
+    const auto t0 = std::chrono::steady_clock::now();
+    (this->*phases[p].run)(ctx);
+    seconds_[p] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  ++state_.day;
+}
+
+void Simulation::run(Recorder* recorder, const std::function<void(int)>& progress) {
+  while (!done()) {
+    step();
+    if (recorder) {
+      const auto t0 = std::chrono::steady_clock::now();
+      recorder->record(*this);
+      seconds_.back() += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    if (progress) progress(state_.day);
+  }
+}
+
+void Simulation::phase_policy(const DayContext& ctx) {
+  State& st = state_;
+  st.policy_before = st.policy;
+  if (ctx.day == 0) {
+    // Levers already on at the start are reported as switched on at day 0.
+    std::fill(st.policy_before.processing_days.begin(), st.policy_before.processing_days.end(), 0.0);
+    st.policy_before.visa_free = {false, false};
+    st.policy_before.rmb_clearing = false;
+    st.policy_before.tourism_uplift = {0, 0};
+    st.policy_before.transit_fee_usd_per_teu = 0;
+    for (std::size_t n = 0; n < ctx.model.base_processing_days.size(); ++n)
+      st.policy_before.processing_days[n] = ctx.model.base_processing_days[n];
+  }
+  policy_at(ctx.model.params.policy, ctx.model.base_processing_days, ctx.model.node_names, ctx.date,
+            st.policy);
+  std::vector<std::pair<std::string, double>> changes;
+  st.policy.diff(st.policy_before, changes, ctx.model.node_names);
+  for (auto& [name, value] : changes) st.events.push_back({ctx.day, "policy", name, value});
+}
+
+void Simulation::phase_travel(const DayContext& ctx) {
+  state_.travellers.step(ctx, state_.out);
+  refresh_partner_choice(ctx);
+}
+
+void Simulation::phase_routing(const DayContext& ctx) {
+  const Model& m = ctx.model;
+  State& st = state_;
+  TradeTables& t = st.trade;
+  const auto& tp = m.params.trade;
+  st.routes.compute(ctx, st.infrastructure, st.crossings, false);
+  for (std::size_t k = 0; k < t.od_factor.size(); ++k)
+    t.od_factor[k] = std::pow((1.0 + st.routes.reference_cost[k]) / (1.0 + st.routes.cost[k]),
+                              tp.trade_elasticity);
+  // Domestic demand: final demand grows with GDP; tourists and transit add to services;
+  // intermediate demand follows yesterday's output through the input-output matrix.
+  for (int c = 0; c < m.n_firm_countries; ++c) {
+    SectorVector f = m.base_final[c] * m.gdp_index[c][ctx.day];
+    f(kTourism) += st.travellers.tourism_demand_usd[c];
+    if (c == m.kz) f(kLogistics) += st.out.kz_handled_teu * tp.transit_service_usd_per_teu;
+    const SectorVector d = f + m.io[c] * st.output_before[c];
+    for (int s = 0; s < kSectors; ++s) {
+      const double total = st.share_total[c * kSectors + s];
+      t.demand_per_share[c * kSectors + s] = total > 0 ? d(s) / total : 0.0;
+    }
+  }
+  // Orders per partnership: the destination's growth, commodity prices for Kazakh energy
+  // and metals, and the importer's exchange rate against the dollar.
+  const int nc = t.n_countries;
+  const double oil = m.brent[ctx.day] / m.brent[0];
+  for (int oc = 0; oc < nc; ++oc)
+    for (int dc = 0; dc < nc; ++dc) {
+      double fx = 1.0;
+      if (dc == m.kz) fx = std::pow(m.usd_kzt[0] / m.usd_kzt[ctx.day], tp.fx_elasticity);
+      if (dc == m.cn) fx = std::pow(m.usd_cny[0] / m.usd_cny[ctx.day], tp.fx_elasticity);
+      for (int s = 0; s < kSectors; ++s) {
+        double commodity = 1.0;
+        if (oc == m.kz && s == kEnergy) commodity = std::pow(oil, tp.oil_elasticity_energy);
+        if (oc == m.kz && s == kMetals) commodity = std::pow(oil, tp.oil_elasticity_metals);
+        const int k = (oc * nc + dc) * kSectors + s;
+        t.order_rate[k] = st.base_order_rate[k] * m.gdp_index[dc][ctx.day] * commodity * fx;
+      }
+    }
+}
+
+void Simulation::phase_production(const DayContext& ctx) {
+  State& st = state_;
+  const FirmTotals tot = st.firms.step(ctx, st.trade);
+  for (int c = 0; c < ctx.model.n_firm_countries; ++c)
+    for (int s = 0; s < kSectors; ++s) {
+      st.output_before[c](s) = tot.output[c * kSectors + s];
+      st.out.output_usd[c * kSectors + s] = tot.output[c * kSectors + s];
+    }
+  st.out.partnerships_cnkz = tot.partnerships_cnkz;
+}
+
+void Simulation::phase_shipping(const DayContext& ctx) {
+  State& st = state_;
+  st.shipments.dispatch(ctx, st.firms, st.trade, st.routes, st.infrastructure, st.ledger, st.out);
+}
+
+void Simulation::phase_transport(const DayContext& ctx) {
+  state_.shipments.move(ctx, state_.infrastructure, state_.crossings);
+}
+
+void Simulation::phase_border(const DayContext& ctx) {
+  State& st = state_;
+  st.crossings.process(ctx, st.infrastructure, st.shipments, st.out,
+                       ctx.model.params.investment.congestion_threshold);
+}
+
+void Simulation::phase_settlement(const DayContext& ctx) {
+  State& st = state_;
+  st.banks.settle(ctx, st.shipments, st.firms, st.ledger, st.out);
+}
+
+void Simulation::phase_investment(const DayContext& ctx) {
+  State& st = state_;
+  const Money spent = st.infrastructure.step(ctx, st.events);
+  st.ledger.infrastructure_spent += spent;
+  st.out.infrastructure_investment_usd = spent.usd();
+  if (ctx.date.first_of_month())
+    st.investors.month(ctx, st.infrastructure, st.crossings, st.firms, st.travellers, st.events,
+                       st.ledger, st.out);
+}
+
+void Simulation::phase_accounting(const DayContext& ctx) {
+  const Model& m = ctx.model;
+  State& st = state_;
+  const Date tomorrow = ctx.date + 1;
+  if (tomorrow.first_of_month()) {
+    const int days_in_month = ctx.date.ymd().day;
+    add_month_totals(st.firms.month_end(m, days_in_month));
+  }
+  st.out.jobs_transit = st.labour_total[m.kz * kSectors + kLogistics];
+  st.out.jobs_tourism = st.labour_total[m.kz * kSectors + kTourism];
+  st.out.firms_active = st.firms_active;
+  st.out.value_shipped_usd = st.ledger.shipped.usd();
+  st.out.value_received_usd = st.ledger.received.usd();
+  st.out.value_in_transit_usd = st.ledger.in_transit.usd();
+}
+
+}  // namespace corridor

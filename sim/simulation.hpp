@@ -1,0 +1,97 @@
+#pragma once
+// A simulation owns only mutable state; the model it runs is frozen and shared. One call
+// to step() is one day: a fixed, named, timed sequence of phases.
+#include <array>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agents/crossings.hpp"
+#include "agents/firms.hpp"
+#include "agents/infrastructure.hpp"
+#include "agents/investors.hpp"
+#include "agents/settlement.hpp"
+#include "agents/shipments.hpp"
+#include "agents/travellers.hpp"
+#include "sim/model.hpp"
+#include "sim/outcomes.hpp"
+
+namespace corridor {
+
+struct State {
+  Firms firms;
+  Shipments shipments;
+  Crossings crossings;
+  Infrastructure infrastructure;
+  Travellers travellers;
+  Settlement banks;
+  Investors investors;
+  PolicyState policy, policy_before;  // the governments' levers today and yesterday
+  TradeTables trade;
+  RouteTables routes;
+  DayOutcomes out;
+  Ledger ledger;
+  std::vector<Event> events;          // all events so far, in order
+  std::vector<double> base_order_rate;   // [(oc * nc + dc) * kSectors + s]
+  std::vector<double> initial_partnerships;
+  std::vector<double> share_total, labour_total;  // [firm country * kSectors + s]
+  std::vector<SectorVector> output_before;        // yesterday's output per firm country
+  double firms_active = 0;
+  int day = 0;  // next day to simulate
+};
+
+class Recorder;
+
+class Simulation {
+ public:
+  struct Phase {
+    const char* name;
+    const char* description;
+    void (Simulation::*run)(const DayContext&);
+  };
+  static const std::vector<Phase>& schedule();
+
+  Simulation(std::shared_ptr<const Model> model, std::uint64_t seed);
+
+  void step();
+  bool done() const { return state_.day >= model_->days; }
+  int day() const { return state_.day; }
+  const Model& model() const { return *model_; }
+  const State& state() const { return state_; }
+  std::uint64_t seed() const { return seed_; }
+  // Seconds spent in each phase so far, in schedule order; the recorder's is last.
+  const std::vector<double>& phase_seconds() const { return seconds_; }
+
+  // Runs to the end, recording each day; `progress` is called after every day.
+  void run(Recorder* recorder, const std::function<void(int)>& progress = {});
+
+ private:
+  void phase_policy(const DayContext& ctx);
+  void phase_travel(const DayContext& ctx);
+  void phase_routing(const DayContext& ctx);
+  void phase_production(const DayContext& ctx);
+  void phase_shipping(const DayContext& ctx);
+  void phase_transport(const DayContext& ctx);
+  void phase_border(const DayContext& ctx);
+  void phase_settlement(const DayContext& ctx);
+  void phase_investment(const DayContext& ctx);
+  void phase_accounting(const DayContext& ctx);
+  void refresh_partner_choice(const DayContext& ctx);
+  void add_month_totals(const MonthTotals& t);
+
+  std::shared_ptr<const Model> model_;
+  std::uint64_t seed_;
+  Rng rng_;
+  State state_;
+  std::vector<double> seconds_;
+};
+
+class Recorder {
+ public:
+  virtual ~Recorder() = default;
+  virtual void record(const Simulation& sim) = 0;
+};
+
+}  // namespace corridor
