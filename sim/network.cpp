@@ -58,7 +58,7 @@ int Network::link_index(const std::string& name) const {
 // plus the processing days of the node entered; only used to enumerate candidates, the
 // shipment's own generalised cost picks among them.
 std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, bool pipeline,
-                                                  int k) const {
+                                                  int k, int only_corridor) const {
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
                                       boost::no_property,
                                       boost::property<boost::edge_weight_t, double,
@@ -67,7 +67,9 @@ std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, b
   std::vector<double> base(edges_.size());
   for (std::size_t e = 0; e < edges_.size(); ++e) {
     const Link& l = links_[edges_[e].link];
-    const bool allowed = (l.mode == Mode::kPipeline) == pipeline;
+    const bool allowed = (l.mode == Mode::kPipeline) == pipeline &&
+                         (only_corridor == kNoCorridor || l.corridor == kNoCorridor ||
+                          l.corridor == only_corridor);
     base[e] = allowed ? l.days + l.tariff_usd_per_teu / 500.0 +
                             (edges_[e].to == destination ? 0 : nodes_[edges_[e].to].processing_days)
                       : inf;
@@ -85,7 +87,8 @@ std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, b
     std::vector<std::size_t> pred_v(nodes_.size());
     boost::dijkstra_shortest_paths(g, from,
                                    boost::predecessor_map(pred_v.data()).distance_map(dist.data()));
-    if (!(dist[destination] < inf)) return {};
+    // Boost marks unreachable vertices as their own predecessor.
+    if (destination == from || pred_v[destination] == static_cast<std::size_t>(destination)) return {};
     // Recover the edge used into each vertex: the cheapest edge consistent with dist.
     std::vector<int> path;
     int v = destination;
@@ -141,7 +144,13 @@ std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, b
 
 std::pair<int, int> Network::add_routes(int origin, int destination, bool pipeline, int k) {
   const int begin = static_cast<int>(routes_.size());
-  for (const auto& path : k_shortest(origin, destination, pipeline, k)) {
+  // The k cheapest routes, plus the cheapest one of every corridor, so that slower outside
+  // options (the sea route, the Middle Corridor) are always on the menu.
+  auto paths = k_shortest(origin, destination, pipeline, k, kNoCorridor);
+  for (int c = 0; c < kCorridors && !pipeline; ++c)
+    for (auto& p : k_shortest(origin, destination, pipeline, 1, c))
+      if (std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(p);
+  for (const auto& path : paths) {
     Route r{origin, destination, static_cast<std::uint32_t>(legs_.size()),
             static_cast<std::uint16_t>(path.size()), kNoCorridor, false, pipeline};
     for (std::size_t i = 0; i < path.size(); ++i) {

@@ -63,7 +63,9 @@ class Network {
   std::pair<int, int> add_routes(int origin, int destination, bool pipeline, int k);
 
  private:
-  std::vector<std::vector<int>> k_shortest(int origin, int destination, bool pipeline, int k) const;
+  // only_corridor: links of other corridors are closed (kNoCorridor: all open).
+  std::vector<std::vector<int>> k_shortest(int origin, int destination, bool pipeline, int k,
+                                           int only_corridor) const;
 
   std::vector<Node> nodes_;
   std::vector<Link> links_;
