@@ -1,5 +1,7 @@
 #include "agents/crossings.hpp"
 
+#include <algorithm>
+
 #include "agents/infrastructure.hpp"
 #include "agents/shipments.hpp"
 
@@ -10,6 +12,7 @@ void Crossings::init(std::size_t n, std::size_t pool_capacity) {
   head.assign(n, 0);
   count.assign(n, 0);
   queue_teu.assign(n, 0.0);
+  head_done.assign(n, 0.0);
   congested_days.assign(n, 0);
   utilisation.assign(n, 0.0);
 }
@@ -27,26 +30,32 @@ void Crossings::process(const DayContext& ctx, const Infrastructure& infra, Ship
   for (std::size_t x = 0; x < ring.size(); ++x) {
     const int node = net.crossings()[x];
     const double capacity = infra.node_capacity[node];
-    double processed = 0, wait_teu_days = 0;
+    double processed = 0, released = 0, wait_teu_days = 0;
     auto& buf = ring[x];
-    // Strict first-in first-out: the head waits if it does not fit in what is left today.
-    while (count[x] > 0) {
+    // Strict first-in first-out.
+    while (count[x] > 0 && processed < capacity) {
       const std::int32_t s = buf[head[x]];
-      const double teu = ships.teu[s];
-      if (processed + teu > capacity) break;
-      processed += teu;
-      wait_teu_days += teu * (ctx.day - ships.queued_day[s]);
+      const double left = ships.teu[s] - head_done[x];
+      const double take = std::min(left, capacity - processed);
+      processed += take;
+      queue_teu[x] -= take;
+      if (take < left) {
+        head_done[x] += take;
+        break;
+      }
+      head_done[x] = 0;
+      released += ships.teu[s];
+      wait_teu_days += ships.teu[s] * (ctx.day - ships.queued_day[s]);
       head[x] = (head[x] + 1) % buf.size();
       --count[x];
-      queue_teu[x] -= teu;
       ships.dwell_or_depart(ctx, infra, s, node, 0.0);
     }
     if (count[x] == 0) queue_teu[x] = 0;  // no drift from float subtraction
     out.throughput_teu[x] = processed;
     out.capacity_teu[x] = capacity;
     out.queue_teu[x] = queue_teu[x];
-    // Mean days the TEU cleared today waited in the queue, plus processing at the node.
-    out.queue_days[x] = (processed > 0 ? wait_teu_days / processed : 0.0) +
+    // Mean days the TEU released today waited in the queue, plus processing at the node.
+    out.queue_days[x] = (released > 0 ? wait_teu_days / released : 0.0) +
                         ctx.policy.processing_days[node];
     const double u = capacity > 0 ? processed / capacity : 0.0;
     utilisation[x] += (u - utilisation[x]) / 30.0;

@@ -41,6 +41,8 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
     sum += std::exp(-(cost[c] - pref - cost[kUSD]) / sp.logit_scale_bp);
     cdf[c] = sum;
   }
+  out.settlement_cost_bp = cost;
+  out.settlement_expected_cost_bp = cost[kUSD] - sp.logit_scale_bp * std::log(sum);
   for (std::size_t k = 0; k < ships.n_delivered; ++k) {
     const std::int32_t s = ships.delivered[k];
     const Money v = ships.value[s];
@@ -67,10 +69,7 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
     ledger.settlement_fees += fee;
     ledger.received += v;
     ledger.in_transit -= v;
-    if (cnkz) {
-      out.settled_cnkz_usd[currency] += v.usd();
-      out.settlement_cost_cnkz_usd += v.usd() * cost[currency] / 1e4;
-    }
+    if (cnkz) out.settled_cnkz_usd[currency] += v.usd();
     ships.release(s);
   }
   ships.n_delivered = 0;

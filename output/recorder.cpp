@@ -105,16 +105,14 @@ std::vector<SeriesSpec> output_series(const Model& m) {
                                 : std::numeric_limits<double>::quiet_NaN();
                  },
                  [total](const Model&, const State& st, double* r) { r[0] = total(st); }});
-    s.push_back({"settlement_cost_bp", "bp",
-                 "cost of settling China-Kazakhstan payments (spread and delay), value-weighted", {},
-                 A::kWeightedMean,
-                 [total](const Model&, const State& st, double* r) {
-                   const double t = total(st);
-                   r[0] = t > 0 ? st.out.settlement_cost_cnkz_usd / t * 1e4
-                                : std::numeric_limits<double>::quiet_NaN();
-                 },
-                 [total](const Model&, const State& st, double* r) { r[0] = total(st); }});
   }
+  add("settlement_cost_bp", "bp", "cost of settling a China-Kazakhstan payment in each currency: spread plus interest over the settlement delay",
+      {"currency"}, A::kMean, [](const Model&, const State& st, double* r) {
+        std::copy(st.out.settlement_cost_bp.begin(), st.out.settlement_cost_bp.end(), r);
+      });
+  add("settlement_expected_cost_bp", "bp",
+      "expected settlement cost of a China-Kazakhstan pair choosing its currency (logit inclusive value)",
+      {}, A::kMean, [](const Model&, const State& st, double* r) { r[0] = st.out.settlement_expected_cost_bp; });
   add("transit_fee_revenue_usd", "USD", "transit fees collected by Kazakhstan", {}, A::kSum,
       [](const Model&, const State& st, double* r) { r[0] = st.out.transit_fee_revenue_usd; });
   add("border_fee_revenue_usd", "USD", "port and crossing fees collected", {}, A::kSum,

@@ -22,7 +22,8 @@ struct DayOutcomes {
   std::vector<double> queue_days, queue_teu, throughput_teu, capacity_teu;  // per crossing
   std::array<std::array<double, kPurposes>, 2> arrivals{};  // [origin CN/KZ][purpose]
   std::array<double, kCurrencies> settled_cnkz_usd{};       // China-Kazakhstan payments by currency
-  double settlement_cost_cnkz_usd = 0;
+  std::array<double, kCurrencies> settlement_cost_bp{};  // quoted: spread plus cost of delay
+  double settlement_expected_cost_bp = 0;  // logit inclusive value: a pair's expected cost
   double transit_fee_revenue_usd = 0, border_fee_revenue_usd = 0;
   double infrastructure_investment_usd = 0, fdi_usd = 0;
   std::vector<double> output_usd;                // [firm country * kSectors + sector]
@@ -45,7 +46,8 @@ struct DayOutcomes {
       std::fill(v->begin(), v->end(), 0.0);
     for (auto& a : arrivals) a.fill(0);
     settled_cnkz_usd.fill(0);
-    settlement_cost_cnkz_usd = transit_fee_revenue_usd = border_fee_revenue_usd = 0;
+    settlement_cost_bp.fill(0);
+    settlement_expected_cost_bp = transit_fee_revenue_usd = border_fee_revenue_usd = 0;
     infrastructure_investment_usd = fdi_usd = tourist_spending_usd = 0;
     std::fill(output_usd.begin(), output_usd.end(), 0.0);
   }

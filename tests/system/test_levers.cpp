@@ -1,0 +1,190 @@
+// Each lever's effect: its direction and timing, averaged over replicates, and identical
+// runs before the lever's start date (same seed).
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "test_support.hpp"
+
+using namespace corridor;
+
+namespace {
+constexpr int kReplicates = 3;
+
+struct Window {
+  Date from, to;  // inclusive
+};
+
+// Sum of `metric` over a date window, for a run of the baseline with `sets`.
+using Metric = std::function<double(const Model&, const State&)>;
+
+std::vector<double> run_windows(const std::vector<std::string>& sets, std::uint64_t seed,
+                                const std::vector<Window>& windows, const Metric& metric,
+                                const std::string& config = "configs/baseline.yaml",
+                                std::vector<std::vector<double>>* daily = nullptr) {
+  const auto m = test::small_model(sets, config);
+  Simulation sim(m, seed);
+  std::vector<double> sums(windows.size(), 0.0);
+  test::run(sim, [&](const Simulation& s) {
+    const Date d = m->date(s.day() - 1);
+    const double v = metric(*m, s.state());
+    for (std::size_t w = 0; w < windows.size(); ++w)
+      if (!(d < windows[w].from) && !(windows[w].to < d)) sums[w] += v;
+    if (daily) daily->push_back({v});
+  });
+  return sums;
+}
+
+// Mean over replicates of (scenario / counterfactual) per window.
+std::vector<double> mean_ratio(const std::vector<std::string>& with, const std::vector<std::string>& without,
+                               const std::vector<Window>& windows, const Metric& metric) {
+  std::vector<double> a(windows.size(), 0.0), b(windows.size(), 0.0);
+  for (int r = 0; r < kReplicates; ++r) {
+    const auto x = run_windows(with, 100 + r, windows, metric);
+    const auto y = run_windows(without, 100 + r, windows, metric);
+    for (std::size_t w = 0; w < windows.size(); ++w) a[w] += x[w], b[w] += y[w];
+  }
+  std::vector<double> out;
+  for (std::size_t w = 0; w < windows.size(); ++w) out.push_back(b[w] > 0 ? a[w] / b[w] : 0.0);
+  return out;
+}
+
+double arrivals(const Model&, const State& st, int origin, int purpose) {
+  return st.out.arrivals[origin][purpose];
+}
+}  // namespace
+
+TEST(Levers, VisaFreeRaisesArrivalsThenPartnershipsAndTrade) {
+  const std::vector<std::string> window = {"run.start=2022-01-01", "run.end=2026-12-31"};
+  auto no_visa = window;
+  no_visa.push_back("policy.visa_free.cn_to_kz.start=null");
+  no_visa.push_back("policy.visa_free.kz_to_cn.start=null");
+  const std::vector<Window> w = {{Date(2022, 1, 1), Date(2023, 11, 9)},
+                                 {Date(2023, 11, 10), Date(2024, 12, 31)},
+                                 {Date(2026, 1, 1), Date(2026, 12, 31)}};
+  for (int origin = 0; origin < 2; ++origin)
+    for (int p = 0; p < kPurposes; ++p) {
+      const auto r = mean_ratio(window, no_visa, w, [&](const Model& m, const State& st) {
+        return arrivals(m, st, origin, p);
+      });
+      EXPECT_DOUBLE_EQ(r[0], 1.0) << "identical before the start date";
+      EXPECT_GT(r[1], 1.5) << "visa exemption raises trips (Neumayer: visas cut travel 52-63%)";
+      EXPECT_LT(r[1], 3.5) << "but not implausibly";
+    }
+  const auto partners = mean_ratio(window, no_visa, w, [](const Model&, const State& st) {
+    return st.out.partnerships_cnkz;
+  });
+  EXPECT_DOUBLE_EQ(partners[0], 1.0);
+  EXPECT_GT(partners[2], 1.02) << "business contacts build partnerships, with a lag";
+  EXPECT_GT(partners[2], partners[1]) << "the effect grows over time";
+  const auto trade = mean_ratio(window, no_visa, w, [](const Model&, const State& st) {
+    return st.out.exports_usd[0 * st.out.n_countries + 1] + st.out.exports_usd[1 * st.out.n_countries + 0];
+  });
+  EXPECT_DOUBLE_EQ(trade[0], 1.0);
+  EXPECT_GT(trade[2], 1.0) << "more partnerships, more China-Kazakhstan trade";
+  EXPECT_LT(trade[2], 1.3) << "within published visa effects on trade (up to 19-28%)";
+}
+
+TEST(Levers, RmbClearingRaisesYuanShareAndLowersCost) {
+  const std::vector<std::string> with = {"run.start=2022-01-01", "run.end=2023-06-30"};
+  auto without = with;
+  without.push_back("policy.rmb_clearing.start=null");
+  const std::vector<Window> w = {{Date(2022, 1, 1), Date(2022, 9, 14)},
+                                 {Date(2022, 9, 15), Date(2023, 6, 30)}};
+  const auto cny_ratio = mean_ratio(with, without, w, [](const Model&, const State& st) {
+    return st.out.settled_cnkz_usd[kCNY];
+  });
+  EXPECT_DOUBLE_EQ(cny_ratio[0], 1.0);
+  EXPECT_GT(cny_ratio[1], 3.0);
+  // The yuan's own cost falls, and so does a pair's expected cost of settling.
+  for (auto metric : {Metric([](const Model&, const State& st) { return st.out.settlement_cost_bp[kCNY]; }),
+                      Metric([](const Model&, const State& st) { return st.out.settlement_expected_cost_bp; })}) {
+    const auto a = run_windows(with, 100, w, metric);
+    const auto b = run_windows(without, 100, w, metric);
+    EXPECT_DOUBLE_EQ(a[0], b[0]);
+    EXPECT_LT(a[1], b[1]);
+  }
+  double value = 0;
+  for (int r = 0; r < kReplicates; ++r)
+    value += run_windows(with, 100 + r, {w[1]}, [](const Model&, const State& st) {
+      return st.out.settled_cnkz_usd[0] + st.out.settled_cnkz_usd[1] + st.out.settled_cnkz_usd[2];
+    })[0];
+  double cny = 0;
+  for (int r = 0; r < kReplicates; ++r)
+    cny += run_windows(with, 100 + r, {w[1]}, [](const Model&, const State& st) {
+      return st.out.settled_cnkz_usd[kCNY];
+    })[0];
+  const double share = cny / value;
+  EXPECT_GT(share, 0.02);
+  EXPECT_LT(share, 0.10) << "RMB share stays small (tenge-yuan about 3-4% of trade in 2024)";
+}
+
+TEST(Levers, TourismYearRaisesArrivalsDuringThatYearOnly) {
+  const std::vector<std::string> with = {"run.start=2023-07-01", "run.end=2025-06-30"};
+  auto without = with;
+  without.push_back("policy.tourism_year=null");
+  const std::vector<Window> w = {{Date(2023, 7, 1), Date(2023, 12, 31)},
+                                 {Date(2024, 1, 1), Date(2024, 12, 31)},
+                                 {Date(2025, 1, 1), Date(2025, 6, 30)}};
+  const auto r = mean_ratio(with, without, w, [](const Model& m, const State& st) {
+    return arrivals(m, st, 0, kTourist);
+  });
+  EXPECT_DOUBLE_EQ(r[0], 1.0);
+  EXPECT_NEAR(r[1], 1.25, 0.03);
+  EXPECT_DOUBLE_EQ(r[2], 1.0);
+}
+
+TEST(Levers, TransitFeeMovesContainersOffKazakhRoutes) {
+  const std::vector<std::string> base = {"run.start=2024-01-01", "run.end=2025-12-31"};
+  const std::vector<Window> w = {{Date(2024, 1, 1), Date(2024, 12, 31)},
+                                 {Date(2025, 1, 1), Date(2025, 12, 31)}};
+  auto kz = [](const Model&, const State& st) {
+    return st.out.transit_teu[kNorthern] + st.out.transit_teu[kMiddle] + st.out.transit_teu[kSouthern];
+  };
+  std::vector<double> with(2, 0), without(2, 0), sea_with(2, 0), sea_without(2, 0);
+  for (int r = 0; r < kReplicates; ++r) {
+    const auto a = run_windows(base, 100 + r, w, kz, "configs/scenarios/transit_fee_doubled.yaml");
+    const auto b = run_windows(base, 100 + r, w, kz);
+    auto sea = [](const Model&, const State& st) { return st.out.transit_teu[kMaritime]; };
+    const auto c = run_windows(base, 100 + r, w, sea, "configs/scenarios/transit_fee_doubled.yaml");
+    const auto d = run_windows(base, 100 + r, w, sea);
+    for (int k = 0; k < 2; ++k) with[k] += a[k], without[k] += b[k], sea_with[k] += c[k], sea_without[k] += d[k];
+  }
+  EXPECT_DOUBLE_EQ(with[0], without[0]);
+  EXPECT_LT(with[1], 0.97 * without[1]);
+  EXPECT_GT(with[1], 0.5 * without[1]);
+  EXPECT_GT(sea_with[1], sea_without[1]);
+}
+
+TEST(Levers, KhorgosDryPortAddsCapacityAndThroughput) {
+  const std::vector<std::string> base = {"run.end=2017-12-31"};
+  const auto m = test::small_model(base);
+  const int x = m->network.nodes()[m->network.node_index("khorgos")].crossing;
+  const std::vector<Window> w = {{Date(2013, 1, 1), Date(2015, 7, 31)},
+                                 {Date(2016, 1, 1), Date(2017, 12, 31)}};
+  double cap[2][2] = {}, thr[2][2] = {};
+  for (int r = 0; r < kReplicates; ++r)
+    for (int k = 0; k < 2; ++k) {
+      const std::string cfg = k ? "configs/scenarios/no_khorgos_dry_port.yaml" : "configs/baseline.yaml";
+      const auto c = run_windows(base, 100 + r, w, [x](const Model&, const State& st) {
+        return st.out.capacity_teu[x];
+      }, cfg);
+      const auto t = run_windows(base, 100 + r, w, [x](const Model&, const State& st) {
+        return st.out.throughput_teu[x];
+      }, cfg);
+      for (int i = 0; i < 2; ++i) cap[k][i] += c[i], thr[k][i] += t[i];
+    }
+  EXPECT_GT(cap[0][1], cap[1][1] + 1000.0 * 365 * kReplicates);
+  EXPECT_GE(thr[0][1], thr[1][1]);
+}
+
+TEST(Levers, FasterBorderProcessingShortensQueueDays) {
+  const std::vector<std::string> base = {"run.start=2024-06-01", "run.end=2025-06-30"};
+  const auto m = test::small_model(base);
+  const int x = m->network.nodes()[m->network.node_index("dostyk")].crossing;
+  const std::vector<Window> w = {{Date(2025, 2, 1), Date(2025, 6, 30)}};
+  auto days = [x](const Model&, const State& st) { return st.out.queue_days[x]; };
+  const double fast = run_windows(base, 100, w, days, "configs/scenarios/fast_border_processing.yaml")[0];
+  const double slow = run_windows(base, 100, w, days)[0];
+  EXPECT_LT(fast, slow - 1.0 * 100);  // at least a day less on each of ~150 days
+}

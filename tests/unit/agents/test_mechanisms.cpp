@@ -1,0 +1,125 @@
+// Each economic mechanism: its direction and a sanity bound.
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "test_support.hpp"
+
+using namespace corridor;
+
+namespace {
+double kz_transit(const DayOutcomes& o) {
+  return o.transit_teu[kNorthern] + o.transit_teu[kMiddle] + o.transit_teu[kSouthern];
+}
+}  // namespace
+
+TEST(Mechanisms, ValueShippedEqualsReceivedPlusInTransit) {
+  Simulation sim(test::small_model({"run.end=2014-06-30"}), 3);
+  Money last_shipped;
+  test::run(sim, [&](const Simulation& s) {
+    const Ledger& l = s.state().ledger;
+    ASSERT_EQ(l.shipped, l.received + l.in_transit);  // exact, in cents
+    ASSERT_GE(l.in_transit.cents(), 0);
+    ASSERT_GE(l.shipped, last_shipped);
+    last_shipped = l.shipped;
+  });
+  EXPECT_GT(last_shipped.usd(), 1e9);
+  EXPECT_GT(sim.state().ledger.received.usd(), 0.5 * last_shipped.usd());
+}
+
+TEST(Mechanisms, NoCrossingProcessesMoreThanItsCapacity) {
+  // Tight capacities so queues form.
+  Simulation sim(test::small_model({"run.end=2013-12-31", "network.nodes.dostyk.capacity_teu_per_day=300",
+                                    "network.nodes.khorgos.capacity_teu_per_day=100"}),
+                 5);
+  double queued = 0;
+  test::run(sim, [&](const Simulation& s) {
+    const DayOutcomes& o = s.state().out;
+    for (std::size_t x = 0; x < o.throughput_teu.size(); ++x) {
+      ASSERT_LE(o.throughput_teu[x], o.capacity_teu[x] + 1e-9);
+      queued += o.queue_teu[x];
+    }
+  });
+  EXPECT_GT(queued, 0);  // the bound was tested under pressure
+}
+
+TEST(Mechanisms, HigherTransitFeeLowersKazakhTransit) {
+  double transit[2] = {0, 0}, sea[2] = {0, 0}, revenue[2] = {0, 0};
+  const char* fees[2] = {"100", "1500"};
+  for (int k = 0; k < 2; ++k) {
+    Simulation sim(test::small_model({"run.end=2014-12-31",
+                                      std::string("policy.transit_fee=[{from: 2013-01-01, value: ") +
+                                          fees[k] + "}]"}),
+                   11);
+    test::run(sim, [&](const Simulation& s) {
+      transit[k] += kz_transit(s.state().out);
+      sea[k] += s.state().out.transit_teu[kMaritime];
+      revenue[k] += s.state().out.transit_fee_revenue_usd;
+    });
+  }
+  EXPECT_LT(transit[1], 0.8 * transit[0]);
+  EXPECT_GT(sea[1], sea[0]);
+  EXPECT_GT(transit[1], 0);  // the land route is dearer, not closed
+  EXPECT_GT(revenue[0], 0);
+}
+
+TEST(Mechanisms, CompletedProjectAddsCapacityAndSavesTime) {
+  const auto m = test::small_model({"run.end=2016-02-01"});
+  Simulation sim(m, 2);
+  const int khorgos = m->network.node_index("khorgos");
+  const int link = m->network.link_index("astana_aktau_rail");
+  const Date dry_port = Date(2015, 8, 1), zb = Date(2016, 1, 1);
+  double cap_before = 0, days_before = 0;
+  test::run(sim, [&](const Simulation& s) {
+    const Date today = m->date(s.day() - 1);
+    const auto& infra = s.state().infrastructure;
+    if (today + 1 == dry_port) cap_before = infra.node_capacity[khorgos];
+    if (today == dry_port) EXPECT_NEAR(infra.node_capacity[khorgos] - cap_before, 1500, 1e-9);
+    if (today + 1 == zb) days_before = infra.link_days[link];
+    if (today == zb) EXPECT_NEAR(days_before - infra.link_days[link], 2.0, 1e-9);
+  });
+  EXPECT_GT(cap_before, 0);
+  EXPECT_GT(days_before, 0);
+}
+
+TEST(Mechanisms, FirmsWithMorePartnersTradeMore) {
+  Simulation sim(test::small_model({"run.end=2014-12-31"}, "configs/baseline.yaml", 6000), 9);
+  const Firms& f = sim.state().firms;
+  std::vector<int> partners;
+  std::vector<float> exported_before;
+  const int window_start = 365;
+  test::run(sim, [&](const Simulation& s) {
+    if (s.day() == window_start) {
+      partners.clear();
+      for (std::size_t i = 0; i < f.size(); ++i) partners.push_back(f.partners(i));
+      exported_before = f.exported_usd;
+    }
+  });
+  // Exports over the following year per unit of capacity, by partner count at its start.
+  std::array<double, kSlots + 1> sum{}, n{};
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (!f.exporter[i] || !f.active[i] || f.sector[i] != kManufacturing) continue;
+    sum[partners[i]] += (f.exported_usd[i] - exported_before[i]) / f.capacity[i];
+    n[partners[i]] += 1;
+  }
+  ASSERT_GT(n[1], 10);
+  ASSERT_GT(n[3], 10);
+  EXPECT_GT(sum[3] / n[3], 1.5 * sum[1] / n[1]);
+  EXPECT_GT(sum[2] / n[2], sum[1] / n[1]);
+}
+
+TEST(Mechanisms, OilPriceShockTravelsThroughInputOutput) {
+  // Kazakh energy exports fall with the 2015 oil price; Kazakh logistics and metals,
+  // suppliers of the energy sector, lose output too (through intermediate demand).
+  Simulation a(test::small_model({"run.end=2016-12-31"}), 4);
+  double energy_2013 = 0, energy_2016 = 0, metals_2013 = 0, metals_2016 = 0;
+  const auto& m = a.model();
+  test::run(a, [&](const Simulation& s) {
+    const int y = m.date(s.day() - 1).year();
+    const auto& out = s.state().out.output_usd;
+    if (y == 2013) energy_2013 += out[m.kz * kSectors + kEnergy], metals_2013 += out[m.kz * kSectors + kMetals];
+    if (y == 2016) energy_2016 += out[m.kz * kSectors + kEnergy], metals_2016 += out[m.kz * kSectors + kMetals];
+  });
+  EXPECT_LT(energy_2016, 0.9 * energy_2013);
+  EXPECT_LT(metals_2016, metals_2013);
+}
