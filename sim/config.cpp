@@ -203,6 +203,7 @@ void read_run(const Reader& r, RunParams& p) {
   r.get("end", p.end);
   r.get("seed", p.seed);
   r.get("scale", p.scale, 1e-6, 1e4);
+  if (r.has("end") && !(p.start < p.end)) r.fail("end", "end must be after start");
 }
 
 void read_network(const Reader& r, NetworkParams& p) {
