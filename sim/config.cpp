@@ -28,7 +28,8 @@ class Reader {
   std::string key(const std::string& k) const { return path_.empty() ? k : path_ + "." + k; }
 
   [[noreturn]] void fail(const std::string& k, const std::string& what, int line = -1) const {
-    throw InputError(file_, line < 0 ? this->line() : line, key(k), what);
+    if (line < 0) line = has(k) ? node_[k].Mark().line + 1 : this->line();
+    throw InputError(file_, line, key(k), what);
   }
 
   void expect_map(const std::string& what = "a mapping") const {
