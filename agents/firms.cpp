@@ -50,7 +50,8 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
   for (std::size_t i = 0; i < n; ++i) {
     const int c = country[i], s = sector[i];
     const double w = size[i] / size_total[c * kSectors + s];
-    const double cap = m.base_output[c](s) / fp.utilisation_target * w;
+    // Domestic capacity here; exporters get capacity for their orders once they have partners.
+    const double cap = (m.base_output[c](s) - m.base_exports[c](s)) / fp.utilisation_target * w;
     capacity[i] = static_cast<float>(cap);
     labour[i] = static_cast<float>(std::max(1e-3, m.base_jobs[c][s] * w));
     capital[i] = static_cast<float>(fp.capital_output_years * 365.0 * cap);
@@ -68,6 +69,29 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
       for (std::uint32_t attempt = 0; attempt < 8; ++attempt)
         if (try_partner(m, t, i, k, rng.words(i, -1, Purpose::kPartnerSearch, k * 8 + attempt), true))
           break;
+  }
+}
+
+void Firms::add_export_capacity(const Model& m, const std::vector<double>& orders) {
+  const FirmParams& fp = m.params.firms;
+  std::vector<double> labour_total(kMaxFirmCountries * kSectors, 0.0);
+  for (std::size_t i = 0; i < size(); ++i) {
+    if (orders[i] > 0 && capacity[i] > 0) {
+      const double scale = (capacity[i] + orders[i] / fp.utilisation_target) / capacity[i];
+      capacity[i] = static_cast<float>(capacity[i] * scale);
+      capital[i] = static_cast<float>(capital[i] * scale);
+      labour[i] = static_cast<float>(labour[i] * scale);
+      inventory[i] = static_cast<float>(inventory[i] * scale);
+      cash[i] = Money::usd(cash[i].usd() * scale);
+    }
+    labour_total[country[i] * kSectors + sector[i]] += labour[i];
+  }
+  for (std::size_t i = 0; i < size(); ++i) {
+    const int c = country[i], s = sector[i];
+    const double k = labour_total[c * kSectors + s] > 0 ? m.base_jobs[c][s] / labour_total[c * kSectors + s] : 1.0;
+    labour[i] = static_cast<float>(std::max(1e-3, labour[i] * k));
+    tfp[i] = static_cast<float>(capacity[i] / (std::pow(capital[i], fp.capital_share) *
+                                               std::pow(labour[i], 1 - fp.capital_share)));
   }
 }
 
@@ -176,9 +200,12 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
           try_partner(m, t, i, k, ctx.rng.words(i, ctx.day, Purpose::kPartnerSearch), false);
           break;
         }
-    // Propose a shipment when an order backlog fills a load.
+    // Propose a shipment when an order backlog fills a load, or holds max_wait_days of
+    // orders (a part load), so small firms do not wait for months.
+    const double wait = m.params.trade.max_wait_days;
     for (int k = 0; k < kSlots; ++k)
-      if (dest[i][k] != kNoPartner && backlog[i][k] >= t.shipment_value[s]) {
+      if (dest[i][k] != kNoPartner && backlog[i][k] > 0 &&
+          backlog[i][k] >= std::min(t.shipment_value[s], order[k] * wait)) {
         proposal[i] = static_cast<std::int8_t>(k);
         break;
       }

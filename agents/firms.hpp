@@ -80,6 +80,9 @@ struct Firms {
   // Lays out firms by region and sector, draws productivity and gives exporters their
   // initial partners.
   void init(const Model& m, const Rng& rng, const TradeTables& t);
+  // Exporters grow by the capacity their initial orders need (USD/day per firm), keeping
+  // each country-sector's workforce at its calibrated total.
+  void add_export_capacity(const Model& m, const std::vector<double>& orders);
   // The daily rule for every firm, in parallel; returns deterministic totals.
   FirmTotals step(const DayContext& ctx, const TradeTables& t);
   // The monthly rule (invest, hire, exit), in parallel.

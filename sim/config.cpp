@@ -302,7 +302,7 @@ void read_economy(const Reader& r, EconomyParams& p) {
 }
 
 void read_trade(const Reader& r, TradeParams& p) {
-  r.allow({"base_flows_usd_bn", "market_nodes", "value_per_teu_usd", "shipment_teu",
+  r.allow({"base_flows_usd_bn", "market_nodes", "value_per_teu_usd", "shipment_teu", "max_wait_days",
            "trade_elasticity", "oil_elasticity_energy", "oil_elasticity_metals", "fx_elasticity",
            "transit_service_usd_per_teu"});
   if (r.need("base_flows_usd_bn"))
@@ -316,6 +316,7 @@ void read_trade(const Reader& r, TradeParams& p) {
     });
   r.get("value_per_teu_usd", p.value_per_teu_usd, 100, 1e7);
   r.get("shipment_teu", p.shipment_teu, 0.01, 1000);
+  r.get("max_wait_days", p.max_wait_days, 1, 365);
   r.get("trade_elasticity", p.trade_elasticity, 0, 20);
   r.get("oil_elasticity_energy", p.oil_elasticity_energy, 0, 5);
   r.get("oil_elasticity_metals", p.oil_elasticity_metals, 0, 5);

@@ -52,7 +52,10 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
       for (int s = 0; s < kSectors; ++s)
         loads_per_day += flows[s] * 1e9 / 365.0 /
                          (m.params.trade.shipment_teu * m.params.trade.value_per_teu_usd[s]);
-  const auto pool = static_cast<std::size_t>(std::max(20000.0, loads_per_day * 200.0));
+  // Part loads: at most one shipment per partnership every max_wait_days.
+  const double part_loads = m.n_firms * 0.5 * m.params.firms.initial_partners / m.params.trade.max_wait_days;
+  const auto pool = static_cast<std::size_t>(std::max(20000.0, std::min(loads_per_day + part_loads,
+                                                                          loads_per_day * 4) * 100.0));
   st.shipments.init(pool);
   st.crossings.init(m.network.crossings().size(), pool);
   st.out.resize(nc, static_cast<int>(m.network.crossings().size()), nfc);
@@ -100,6 +103,15 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
         if (st.initial_partnerships[k] > 0)
           st.base_order_rate[k] = flows[s] * 1e9 / 365.0 / st.initial_partnerships[k];
       }
+
+  std::vector<double> orders(st.firms.size(), 0.0);
+  for (std::size_t i = 0; i < st.firms.size(); ++i)
+    for (int k = 0; k < kSlots; ++k)
+      if (st.firms.dest[i][k] != kNoPartner) {
+        const int dc = m.country_of_node[st.firms.dest[i][k]];
+        orders[i] += st.base_order_rate[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]];
+      }
+  st.firms.add_export_capacity(m, orders);
 
   st.share_total.assign(nfc * kSectors, 0.0);
   st.labour_total.assign(nfc * kSectors, 0.0);

@@ -9,11 +9,12 @@ from .aggregate import WEIGHTS, annual, at_frequency, monthly, resample, weight_
 from .compare import compare, pair_runs
 from .outcomes import HEADLINE, Outcome, headline, resolve_outcomes
 from .params import ParamsError, parse_params, run_parameters
-from .plots import (network_flows, plot_arrivals, plot_border_queues, plot_investment,
-                    plot_network_flows, plot_rmb_share, plot_route_shares, plot_trade)
+from .plots import (network_flows, plot_arrivals, plot_border_queues, plot_comparison,
+                    plot_investment, plot_network_flows, plot_rmb_share, plot_route_shares, plot_trade)
 from .runs import (CONFIG_DIR, REPO_ROOT, IncompleteRunError, RunFileError, config_path, events,
                    find_corridor_bin, open_group, open_run, run_attributes, run_label,
                    run_replicates, run_simulation)
+from .report import write_report
 from .tables import observed, tidy, to_csv
 
 __all__ = [
@@ -26,5 +27,5 @@ __all__ = [
     "observed", "tidy", "to_csv",
     "parse_params", "run_parameters", "ParamsError",
     "plot_trade", "plot_route_shares", "plot_border_queues", "plot_arrivals", "plot_rmb_share",
-    "plot_investment", "plot_network_flows", "network_flows",
+    "plot_investment", "plot_network_flows", "network_flows", "plot_comparison", "write_report",
 ]

@@ -10,8 +10,10 @@ import xarray as xr
 
 FREQ_RULES = {"monthly": "MS", "annual": "YS"}
 
-# The recorder weights each day's value of these shares by that day's settled total
+# The recorder weights each day's value of these series by that day's settled total
 # (output_series in output/recorder.cpp); the file does not name the weight, so it lives here.
+# Only variables whose aggregation attribute is weighted_mean use it: settlement_cost_bp was
+# a weighted scalar in files written before it became a per-currency mean.
 WEIGHTS = {
     "rmb_settlement_share": "settled_cnkz_usd",
     "settlement_cost_bp": "settled_cnkz_usd",

@@ -52,16 +52,20 @@ def _band(x: np.ndarray, band: str, level: float):
         n = np.sum(np.isfinite(x), axis=0)
         mean = np.nanmean(x, axis=0)
         sd = np.nanstd(x, axis=0, ddof=1) if x.shape[0] > 1 else np.full(x.shape[1:], np.nan)
-        if band == "t":
-            # A t interval on the mean: with 2-5 replicates percentiles say little.
-            tq = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
-            half = np.where(n >= 2, tq * sd / np.sqrt(np.maximum(n, 1)), 0.0)
+        if band in ("t", "normal"):
+            # t is the honest interval for 2-5 replicates (wide on purpose); normal is the
+            # large-sample mean +/- z x s.e.
+            q = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) if band == "t" \
+                else stats.norm.ppf(0.5 + level / 2)
+            half = np.where(n >= 2, q * sd / np.sqrt(np.maximum(n, 1)), 0.0)
             lo, hi = mean - half, mean + half
         elif band == "percentile":
             q = [50 * (1 - level), 50 * (1 + level)]
             lo, hi = np.nanpercentile(x, q, axis=0)
+        elif band == "range":
+            lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
         else:
-            raise ValueError(f"band must be 't' or 'percentile', got {band!r}")
+            raise ValueError(f"band must be 't', 'normal', 'percentile' or 'range', got {band!r}")
     return n, mean, sd, lo, hi
 
 
@@ -72,8 +76,10 @@ def compare(base_runs, scenario_runs, outcomes: Sequence[str] | None = None, fre
     base_runs, scenario_runs: datasets from :func:`open_run`, paths, or lists of either
     (replicates; pairs are matched by seed, else by order). outcomes: headline names or
     variable names (see :func:`resolve_outcomes`); None means the headline outcomes.
-    freq: "annual", "monthly" or "daily". band: "t" (mean +/- t quantile x s.e. of the paired
-    differences, the default) or "percentile" (the central ``level`` range of the replicates).
+    freq: "annual", "monthly" or "daily". band, for diff_lo/diff_hi: "t" (mean +/- t quantile
+    x s.e. of the paired differences, the default), "normal" (mean +/- z x s.e.), "percentile"
+    (the central ``level`` range of the paired differences) or "range" (min to max).
+    base_lo/base_hi and scenario_lo/scenario_hi are the min and max over replicates.
 
     Returns a tidy DataFrame with columns :data:`COLUMNS`; diff = scenario - base, diff_pct =
     100 * diff_mean / base_mean (NaN where base_mean is 0).
@@ -93,8 +99,9 @@ def compare(base_runs, scenario_runs, outcomes: Sequence[str] | None = None, fre
         S = np.array([o(s).sel(time=times).values for _, s in pairs], dtype=float)
         D = S - B
         n, dmean, dsd, dlo, dhi = _band(D, band, level)
-        _, bmean, _, blo, bhi = _band(B, band, level)
-        _, smean, _, slo, shi = _band(S, band, level)
+        # Level bands show the spread of the replicates, not an interval on their mean.
+        _, bmean, _, blo, bhi = _band(B, "range", level)
+        _, smean, _, slo, shi = _band(S, "range", level)
         with np.errstate(invalid="ignore", divide="ignore"):
             pct = np.where(bmean != 0, 100.0 * dmean / np.where(bmean != 0, bmean, 1.0), np.nan)
         frames.append(pd.DataFrame({

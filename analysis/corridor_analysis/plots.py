@@ -17,9 +17,10 @@ from .tables import observed
 
 FIGSIZE = (8, 4.5)
 CORRIDOR_COLOURS = {"northern": "#1f77b4", "middle": "#2ca02c", "southern": "#ff7f0e",
-                    "maritime": "#7f7f7f"}
+                    "maritime": "#17becf"}
 COUNTRY_COLOURS = {"CN": "#d62728", "KZ": "#1f77b4", "EU": "#9467bd", "AZ": "#2ca02c",
                    "UZ": "#ff7f0e", "IR": "#8c564b"}
+CURRENCY_COLOURS = {"USD": "#2ca02c", "CNY": "#d62728", "KZT": "#1f77b4"}
 MODE_STYLES = {"rail": "-", "road": "--", "sea": ":", "pipeline": "-."}
 
 
@@ -180,12 +181,22 @@ def plot_rmb_share(ds):
     ax.set_ylabel("% of value settled in yuan")
     ax.set_ylim(bottom=0)
     ax2 = ax.twinx()
-    ax2.plot(t, m["settlement_cost_bp"].values, color="#7f7f7f", lw=1, label="settlement cost (bp)")
+    # Files from before the per-currency cost series hold one value-weighted cost instead.
+    cost = m["settlement_cost_bp"] if "settlement_cost_bp" in m else None
+    if cost is not None and "currency" in cost.dims:
+        for c in cost["currency"].values:
+            ax2.plot(t, cost.sel(currency=c).values, lw=0.9, ls="--",
+                     color=CURRENCY_COLOURS.get(str(c), "#7f7f7f"), label=f"cost of settling in {c} (bp)")
+    elif cost is not None:
+        ax2.plot(t, cost.values, color="#7f7f7f", lw=1, label="settlement cost (bp)")
+    if "settlement_expected_cost_bp" in m:
+        ax2.plot(t, m["settlement_expected_cost_bp"].values, color="k", lw=1,
+                 label="expected cost of a pair choosing (bp)")
     ax2.set_ylabel("settlement cost, bp")
     _mark_policies(ax, ds, ("RMB",), t.min(), t.max())
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
+    ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="upper left")
     ax.grid(alpha=0.3)
     _title(ax, "settlement currency", ds)
     fig.tight_layout()
@@ -237,7 +248,10 @@ def network_flows(ds, year=None) -> tuple:
     rows = []
     for name, L in (net.get("links") or {}).items():
         c = str(L.get("corridor", "none"))
-        if c in cor.index:
+        if str(L.get("mode")) == "pipeline":
+            # Energy in pipelines is not counted in TEU (recorder: units = 0 for pipes).
+            flow, source = np.nan, "pipeline"
+        elif c in cor.index:
             flow, source = float(cor[c]), f"corridor {c}"
         else:
             ends = [thr[n] for n in (L["from"], L["to"]) if n in thr.index]
@@ -252,22 +266,44 @@ def plot_network_flows(ds, year=None):
     pos = {r.node: (float(r.lon), float(r.lat)) for r in nodes.itertuples()}
     fig, ax = plt.subplots(figsize=FIGSIZE, dpi=100)
     fmax = np.nanmax(links["flow_teu"].to_numpy()) if links["flow_teu"].notna().any() else 0.0
-    for L in links.itertuples():
-        (x0, y0), (x1, y1) = pos[L._asdict()["from"]], pos[L.to]
-        ls = MODE_STYLES.get(str(L.mode), "-")
-        if np.isfinite(L.flow_teu) and fmax > 0:
-            w = 0.6 + 7.0 * np.sqrt(L.flow_teu / fmax)
-            colour = CORRIDOR_COLOURS.get(str(L.corridor), "#444444")
-            ax.plot([x0, x1], [y0, y1], ls=ls, lw=w, color=colour, alpha=0.7, solid_capstyle="round")
+    lat_min = min(y for _, y in pos.values())
+    for L in links.to_dict("records"):  # "from" is a keyword, so no itertuples
+        (x0, y0), (x1, y1) = pos[L["from"]], pos[L["to"]]
+        if str(L["corridor"]) == "maritime":
+            # The sea route goes round the south of Asia; a straight line would cross the map.
+            u = np.linspace(0, 1, 40)[:, None]
+            p0, p2 = np.array([x0, y0]), np.array([x1, y1])
+            p1 = np.array([(x0 + x1) / 2, lat_min - 10])
+            xy = (1 - u) ** 2 * p0 + 2 * u * (1 - u) * p1 + u ** 2 * p2
+            xs, ys = xy[:, 0], xy[:, 1]
         else:
-            ax.plot([x0, x1], [y0, y1], ls=ls, lw=0.6, color="#bbbbbb")
+            xs, ys = [x0, x1], [y0, y1]
+        ls = MODE_STYLES.get(str(L["mode"]), "-")
+        if np.isfinite(L["flow_teu"]) and fmax > 0:
+            # Area-like scaling keeps small corridors visible next to the sea route.
+            w = 0.6 + 7.0 * np.sqrt(L["flow_teu"] / fmax)
+            colour = CORRIDOR_COLOURS.get(str(L["corridor"]), "#444444")
+            ax.plot(xs, ys, ls=ls, lw=w, color=colour, alpha=0.7, solid_capstyle="round")
+        else:
+            ax.plot(xs, ys, ls=ls, lw=0.6, color="#bbbbbb")
     tmax = np.nanmax(nodes["throughput_teu"].to_numpy()) if nodes["throughput_teu"].notna().any() else 0
+    coords = list(zip(nodes["lon"].astype(float), nodes["lat"].astype(float)))
     for r in nodes.itertuples():
         size = 15 + (250 * r.throughput_teu / tmax if tmax > 0 and np.isfinite(r.throughput_teu) else 0)
         ax.scatter(r.lon, r.lat, s=size, color=COUNTRY_COLOURS.get(str(r.country), "#333333"),
                    edgecolor="k", lw=0.5, zorder=3)
-        ax.annotate(r.node.replace("_", " "), (r.lon, r.lat), xytext=(3, 3),
-                    textcoords="offset points", fontsize=7)
+        # Of two neighbouring nodes (Khorgos/Dostyk, Aktau/Kuryk) the western one is labelled
+        # up-left and the eastern one down-right, so the labels do not overlap.
+        near = [x for x, y in coords if abs(r.lon - x) < 2.5 and abs(r.lat - y) < 1.5 and
+                (x, y) != (r.lon, r.lat)]
+        if near and max(near) > r.lon:
+            xytext, ha = (-5, 6), "right"
+        elif near:
+            xytext, ha = (6, -11), "left"
+        else:
+            xytext, ha = (4, 4), "left"
+        ax.annotate(r.node.replace("_", " "), (r.lon, r.lat), xytext=xytext, ha=ha,
+                    textcoords="offset points", fontsize=7, zorder=4)
     for c, colour in CORRIDOR_COLOURS.items():
         ax.plot([], [], color=colour, lw=3, label=f"{c} corridor")
     ax.plot([], [], color="#444444", lw=3, label="via a crossing")
@@ -275,7 +311,6 @@ def plot_network_flows(ds, year=None):
     ax.legend(fontsize=7, loc="lower left", ncol=2)
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
-    ax.set_aspect(1.3)
     span = f"{year}" if year is not None else "whole run"
     _title(ax, f"network flows, TEU ({span}; widths inferred)", ds)
     fig.tight_layout()

@@ -88,8 +88,9 @@ def write_report(diff: pd.DataFrame, out_dir, figures: dict, runs: dict, title: 
              f"<h1>{html.escape(title)}</h1>",
              f"<p>Generated {html.escape(_dt.datetime.now().isoformat(timespec='seconds'))}. "
              f"Differences are scenario minus base, paired by seed; band {html.escape(band)} "
-             "(t: mean &plusmn; t-quantile &times; standard error of the paired differences; "
-             "percentile: central range of the replicates). Full numbers: "
+             "(t or normal: mean &plusmn; quantile &times; standard error of the paired "
+             "differences; percentile: their central range; range: min to max). Shaded bands "
+             "around levels are the min&ndash;max over replicates. Full numbers: "
              "<a href='differences.csv'>differences.csv</a>.</p>"]
     run_rows = []
     for side, items in runs.items():
