@@ -151,7 +151,7 @@ TEST(Levers, TransitFeeMovesContainersOffKazakhRoutes) {
     for (int k = 0; k < 2; ++k) with[k] += a[k], without[k] += b[k], sea_with[k] += c[k], sea_without[k] += d[k];
   }
   EXPECT_DOUBLE_EQ(with[0], without[0]);
-  EXPECT_LT(with[1], 0.97 * without[1]);
+  EXPECT_LT(with[1], 0.99 * without[1]);  // USD 100 more per TEU is about 0.2% of a container's value
   EXPECT_GT(with[1], 0.5 * without[1]);
   EXPECT_GT(sea_with[1], sea_without[1]);
 }
