@@ -1,6 +1,7 @@
 #include "sim/simulation.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "sim/parallel.hpp"
 
@@ -169,7 +170,24 @@ void Simulation::step() {
     (this->*phases[p].run)(ctx);
     seconds_[p] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
+#ifdef CORRIDOR_CHECKS
+  check_invariants();
+#endif
   ++state_.day;
+}
+
+// Stock-flow consistency and capacity, every day, in checked builds (CORRIDOR_CHECKS).
+void Simulation::check_invariants() const {
+  const State& st = state_;
+  const Ledger& l = st.ledger;
+  if (l.shipped != l.received + l.in_transit || l.in_transit.cents() < 0)
+    throw std::logic_error("value shipped != value received + value in transit");
+  for (std::size_t x = 0; x < st.out.throughput_teu.size(); ++x)
+    if (st.out.throughput_teu[x] > st.out.capacity_teu[x] + 1e-9)
+      throw std::logic_error("crossing processed more than its capacity");
+  std::size_t busy = 0;
+  for (std::size_t s = 0; s < st.shipments.capacity(); ++s) busy += st.shipments.state[s] != ShipState::kFree;
+  if (busy != st.shipments.active()) throw std::logic_error("shipment pool free list out of step");
 }
 
 void Simulation::run(Recorder* recorder, const std::function<void(int)>& progress) {

@@ -80,6 +80,7 @@ class Simulation {
   void phase_accounting(const DayContext& ctx);
   void refresh_partner_choice(const DayContext& ctx);
   void add_month_totals(const MonthTotals& t);
+  void check_invariants() const;
 
   std::shared_ptr<const Model> model_;
   std::uint64_t seed_;
