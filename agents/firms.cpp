@@ -213,10 +213,28 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
   });
 }
 
-MonthTotals Firms::month_end(const Model& m, int days_in_month) {
+MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const MonthTotals& before) {
+  const Model& m = ctx.model;
   const FirmParams& fp = m.params.firms;
   return deterministic_sum<MonthTotals>(size(), [&](std::size_t i) {
     MonthTotals tot;
+    const int cs0 = country[i] * kSectors + sector[i];
+    if (!active[i] && before.firms[cs0] > 0 &&
+        Rng::unit(ctx.rng.words(i, ctx.day, Purpose::kEntry)[0]) < fp.entry_rate) {
+      // A new firm takes the vacant slot at half the average size of its country-sector,
+      // with the slot's productivity; it starts without partners, stock or cash.
+      active[i] = 1;
+      loss_months[i] = 0;
+      labour[i] = static_cast<float>(0.5 * before.labour[cs0] / before.firms[cs0]);
+      capital[i] = static_cast<float>(0.5 * before.capital[cs0] / before.firms[cs0]);
+      capacity[i] = static_cast<float>(tfp[i] * std::pow(capital[i], fp.capital_share) *
+                                       std::pow(labour[i], 1 - fp.capital_share));
+      price[i] = 1.0f;
+      inventory[i] = 0;
+      share[i] = capacity[i];
+      output_month[i] = static_cast<float>(capacity[i] * fp.utilisation_target * days_in_month);
+      profit_month[i] = 0;
+    }
     if (active[i]) {
       const double u = capacity[i] > 0 ? output_month[i] / (capacity[i] * days_in_month) : 0.0;
       loss_months[i] = profit_month[i] < 0 ? static_cast<std::uint8_t>(std::min(255, loss_months[i] + 1)) : 0;
@@ -244,6 +262,8 @@ MonthTotals Firms::month_end(const Model& m, int days_in_month) {
     const int cs = country[i] * kSectors + sector[i];
     tot.share[cs] += share[i];
     tot.labour[cs] += active[i] ? labour[i] : 0.0f;
+    tot.capital[cs] += active[i] ? capital[i] : 0.0f;
+    tot.firms[cs] += active[i];
     tot.active += active[i];
     return tot;
   });

@@ -46,10 +46,13 @@ struct FirmTotals {
 };
 
 struct MonthTotals {
-  std::array<double, kMaxFirmCountries * kSectors> share{}, labour{};
+  std::array<double, kMaxFirmCountries * kSectors> share{}, labour{}, capital{}, firms{};
   double active = 0;
   MonthTotals& operator+=(const MonthTotals& o) {
-    for (std::size_t i = 0; i < share.size(); ++i) share[i] += o.share[i], labour[i] += o.labour[i];
+    for (std::size_t i = 0; i < share.size(); ++i) {
+      share[i] += o.share[i], labour[i] += o.labour[i];
+      capital[i] += o.capital[i], firms[i] += o.firms[i];
+    }
     active += o.active;
     return *this;
   }
@@ -85,8 +88,9 @@ struct Firms {
   void add_export_capacity(const Model& m, const std::vector<double>& orders);
   // The daily rule for every firm, in parallel; returns deterministic totals.
   FirmTotals step(const DayContext& ctx, const TradeTables& t);
-  // The monthly rule (invest, hire, exit), in parallel.
-  MonthTotals month_end(const Model& m, int days_in_month);
+  // The monthly rule (invest, hire, exit, entry into vacant slots), in parallel.
+  // `before` holds last month's totals, the reference size of entrants.
+  MonthTotals month_end(const DayContext& ctx, int days_in_month, const MonthTotals& before);
 
  private:
   bool try_partner(const Model& m, const TradeTables& t, std::size_t i, int slot,

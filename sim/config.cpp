@@ -251,7 +251,7 @@ void read_firms(const Reader& r, FirmParams& p) {
            "partner_search_rate", "partner_break_rate", "contact_effect", "productivity_sigma",
            "capital_share", "utilisation_target", "price_adjustment", "price_elasticity",
            "capital_output_years", "inventory_days",
-           "invest_rate", "depreciation_per_year", "hire_rate", "exit_months"});
+           "invest_rate", "depreciation_per_year", "hire_rate", "exit_months", "entry_rate"});
   r.get("count", p.count, 10, 100000000);
   if (r.need("regions"))
     read_named(r.child("regions"), p.regions, [](const Reader& e, RegionSpec& s) {
@@ -280,6 +280,7 @@ void read_firms(const Reader& r, FirmParams& p) {
   r.get("depreciation_per_year", p.depreciation_per_year, 0, 1);
   r.get("hire_rate", p.hire_rate, 0, 1);
   r.get("exit_months", p.exit_months, 1, 1200);
+  r.get("entry_rate", p.entry_rate, 0, 1);
 }
 
 void read_economy(const Reader& r, EconomyParams& p) {

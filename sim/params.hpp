@@ -88,6 +88,7 @@ struct FirmParams {
   double depreciation_per_year = 0;
   double hire_rate = 0;             // share of labour gap closed per month
   int exit_months = 0;              // months of losses before a firm exits
+  double entry_rate = 0;            // chance per month that a vacant slot gets a new firm
 };
 
 struct EconomyParams {

@@ -18,6 +18,7 @@ enum class Purpose : std::uint32_t {
   kTravel,
   kInvestment,
   kFdi,
+  kEntry,
 };
 
 class Rng {

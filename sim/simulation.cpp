@@ -121,6 +121,8 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
     const int cs = st.firms.country[i] * kSectors + st.firms.sector[i];
     tot.share[cs] = st.firms.share[i];
     tot.labour[cs] = st.firms.labour[i];
+    tot.capital[cs] = st.firms.capital[i];
+    tot.firms[cs] = 1;
     tot.active = 1;
     return tot;
   }));
@@ -129,6 +131,7 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
 }
 
 void Simulation::add_month_totals(const MonthTotals& t) {
+  state_.month = t;
   for (std::size_t k = 0; k < state_.share_total.size(); ++k) {
     state_.share_total[k] = t.share[k];
     state_.labour_total[k] = t.labour[k];
@@ -314,7 +317,7 @@ void Simulation::phase_accounting(const DayContext& ctx) {
   const Date tomorrow = ctx.date + 1;
   if (tomorrow.first_of_month()) {
     const int days_in_month = ctx.date.ymd().day;
-    add_month_totals(st.firms.month_end(m, days_in_month));
+    add_month_totals(st.firms.month_end(ctx, days_in_month, st.month));
   }
   st.out.jobs_transit = st.labour_total[m.kz * kSectors + kLogistics];
   st.out.jobs_tourism = st.labour_total[m.kz * kSectors + kTourism];
