@@ -95,11 +95,13 @@ TEST(Mechanisms, FirmsWithMorePartnersTradeMore) {
       exported_before = f.exported_usd;
     }
   });
-  // Exports over the following year per unit of capacity, by partner count at its start.
+  // Exports over the following year by partner count at its start. Initial sizes do not
+  // depend on later partner counts (every exporter starts with the same number), so raw
+  // means compare like with like.
   std::array<double, kSlots + 1> sum{}, n{};
   for (std::size_t i = 0; i < f.size(); ++i) {
     if (!f.exporter[i] || !f.active[i] || f.sector[i] != kManufacturing) continue;
-    sum[partners[i]] += (f.exported_usd[i] - exported_before[i]) / f.capacity[i];
+    sum[partners[i]] += f.exported_usd[i] - exported_before[i];
     n[partners[i]] += 1;
   }
   ASSERT_GT(n[1], 10);
