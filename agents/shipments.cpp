@@ -206,7 +206,7 @@ void Shipments::arrive(const DayContext& ctx, const Infrastructure& infra, Cross
 
 void Shipments::dwell_or_depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s,
                                 int node, double carry) {
-  const double dwell = r_pipeline(ctx, s) ? 0.0 : ctx.policy.processing_days[node];
+  const double dwell = on_pipeline(ctx, s) ? 0.0 : ctx.policy.processing_days[node];
   if (dwell > 0) {
     state[s] = ShipState::kDwell;
     days_left[s] = static_cast<float>(dwell + carry);
@@ -216,7 +216,7 @@ void Shipments::dwell_or_depart(const DayContext& ctx, const Infrastructure& inf
   depart(ctx, infra, s, carry);
 }
 
-bool Shipments::r_pipeline(const DayContext& ctx, std::int32_t s) const {
+bool Shipments::on_pipeline(const DayContext& ctx, std::int32_t s) const {
   return ctx.model.network.routes()[route[s]].pipeline;
 }
 

@@ -60,7 +60,7 @@ struct Shipments {
   void dwell_or_depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s,
                        int node, double carry);
   void depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s, double carry);
-  bool r_pipeline(const DayContext& ctx, std::int32_t s) const;
+  bool on_pipeline(const DayContext& ctx, std::int32_t s) const;
   void release(std::int32_t s);
 };
 

@@ -47,15 +47,7 @@ int bench_main(int argc, char** argv) {
   const std::string tmp = (std::filesystem::temp_directory_path() / "corridor-bench.h5").string();
   if (with_output) rec = std::make_unique<H5Recorder>(tmp, *model, RunInfo{0, threads});
   const auto t0 = std::chrono::steady_clock::now();
-  for (int d = 0; d < days && !sim.done(); ++d) {
-    sim.step();
-    if (rec) {
-      const auto r0 = std::chrono::steady_clock::now();
-      rec->record(sim);
-      const_cast<std::vector<double>&>(sim.phase_seconds()).back() +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count();
-    }
-  }
+  sim.run(rec.get(), {}, days);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (rec) {
     rec->finish(sim, wall);

@@ -193,8 +193,8 @@ void Simulation::check_invariants() const {
   if (busy != st.shipments.active()) throw std::logic_error("shipment pool free list out of step");
 }
 
-void Simulation::run(Recorder* recorder, const std::function<void(int)>& progress) {
-  while (!done()) {
+void Simulation::run(Recorder* recorder, const std::function<void(int)>& progress, int until) {
+  while (!done() && (until < 0 || state_.day < until)) {
     step();
     if (recorder) {
       const auto t0 = std::chrono::steady_clock::now();

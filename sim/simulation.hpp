@@ -65,8 +65,9 @@ class Simulation {
   // Seconds spent in each phase so far, in schedule order; the recorder's is last.
   const std::vector<double>& phase_seconds() const { return seconds_; }
 
-  // Runs to the end, recording each day; `progress` is called after every day.
-  void run(Recorder* recorder, const std::function<void(int)>& progress = {});
+  // Runs to the end (or to day `until`), recording each day; `progress` is called after
+  // every day with the number of days done.
+  void run(Recorder* recorder, const std::function<void(int)>& progress = {}, int until = -1);
 
  private:
   void phase_policy(const DayContext& ctx);
