@@ -24,6 +24,7 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
   dest.assign(n, {kNoPartner, kNoPartner, kNoPartner, kNoPartner});
   backlog.assign(n, {0, 0, 0, 0});
   proposal.assign(n, -1);
+  proposal_route.assign(n, -1);
 
   const FirmParams& fp = m.params.firms;
   // Lognormal size draws, then each (country, sector) is scaled to its calibrated output.
@@ -146,6 +147,7 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     // Orders from partners; a partnership may end today.
     const auto w = ctx.rng.words(i, ctx.day, Purpose::kFirmDaily);
     std::array<double, kSlots> order{};
+    std::array<int, kSlots> od_of_slot{};
     double orders = 0;
     bool empty_slot = false;
     for (int k = 0; k < kSlots; ++k) {
@@ -165,6 +167,7 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
       }
       const int dc = m.country_of_node[d];
       const int od = m.od_of[region[i] * nn + d];
+      od_of_slot[k] = od;
       order[k] = t.order_rate[(c * nc + dc) * kSectors + s] * t.od_factor[od * kSectors + s];
       orders += order[k];
       tot.partnerships_cnkz += (dc == m.cn || dc == m.kz);
@@ -207,6 +210,15 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
       if (dest[i][k] != kNoPartner && backlog[i][k] > 0 &&
           backlog[i][k] >= std::min(t.shipment_value[s], order[k] * wait)) {
         proposal[i] = static_cast<std::int8_t>(k);
+        // The route, by one uniform draw against today's logit table; drawn here, in
+        // parallel, so that dispatch only commits.
+        const OdPair& od = m.ods[od_of_slot[k]];
+        const double u = Rng::unit(ctx.rng.words(i, ctx.day, Purpose::kRouteChoice)[0]);
+        const double* c = &t.route_cdf[(od_of_slot[k] * kSectors + s) * t.max_routes];
+        int pick = 0;
+        while (pick < t.max_routes - 1 && c[pick] <= u) ++pick;
+        const bool pipe = s == kEnergy && od.pipe_end > od.pipe_begin;
+        proposal_route[i] = (pipe ? od.pipe_begin : od.routes_begin) + pick;
         break;
       }
     return tot;

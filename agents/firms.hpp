@@ -31,6 +31,9 @@ struct TradeTables {
   // [origin_region * n_regions + dest_region].
   std::vector<double> region_cdf, contact_multiplier;
   SectorArray shipment_value{};  // USD that fills a load
+  // Today's route choice table (owned by RouteTables): [(od * kSectors + s) * max_routes + k].
+  const double* route_cdf = nullptr;
+  int max_routes = 0;
 };
 
 struct FirmTotals {
@@ -72,6 +75,7 @@ struct Firms {
   std::vector<std::array<std::uint16_t, kSlots>> dest;   // node, kNoPartner if empty
   std::vector<std::array<float, kSlots>> backlog;        // USD ordered, not yet shipped
   std::vector<std::int8_t> proposal;                     // slot to ship today, or -1
+  std::vector<std::int32_t> proposal_route;              // its route, drawn by the firm
 
   std::size_t size() const { return region.size(); }
   int partners(std::size_t i) const {

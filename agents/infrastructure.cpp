@@ -10,7 +10,7 @@ void Infrastructure::init(const Model& m) {
   node_capacity.clear();
   for (const auto& l : net.links()) link_days.push_back(l.days);
   for (const auto& n : net.nodes()) node_capacity.push_back(n.capacity_teu_per_day);
-  link_teu_today.assign(net.links().size(), 0.0);
+  route_teu_today.assign(net.routes().size(), 0.0);
   link_flow_teu.assign(net.links().size(), 0.0);
   projects.clear();
   projects.reserve(m.params.policy.infrastructure.size() + 64);
@@ -42,9 +42,13 @@ void Infrastructure::fund(int k, int investor, const DayContext& ctx, std::vecto
 
 Money Infrastructure::step(const DayContext& ctx, std::vector<Event>& events) {
   Money spent_today;
-  for (std::size_t l = 0; l < link_flow_teu.size(); ++l) {
-    link_flow_teu[l] += (link_teu_today[l] - link_flow_teu[l]) / 30.0;
-    link_teu_today[l] = 0;
+  const Network& net = ctx.model.network;
+  for (auto& f : link_flow_teu) f *= 29.0 / 30.0;
+  for (std::size_t r = 0; r < route_teu_today.size(); ++r) {
+    if (route_teu_today[r] > 0)
+      for (int i = 0; i < net.routes()[r].n_legs; ++i)
+        link_flow_teu[net.leg_link(net.routes()[r], i)] += route_teu_today[r] / 30.0;
+    route_teu_today[r] = 0;
   }
   for (auto& p : projects) {
     if (p.status == ProjectStatus::kCandidate && !p.by_investors && p.start == ctx.date) {

@@ -33,7 +33,7 @@ struct Event {
 struct Infrastructure {
   std::vector<double> link_days;      // current transit time per link
   std::vector<double> node_capacity;  // current capacity per node, TEU/day
-  std::vector<double> link_teu_today;  // TEU that started a trip over each link today
+  std::vector<double> route_teu_today;  // TEU that started a trip on each route today
   std::vector<double> link_flow_teu;   // 30-day moving average of that, for appraisal
   std::vector<Project> projects;
 

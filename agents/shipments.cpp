@@ -21,6 +21,15 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
     for (const auto& od : m.ods)
       max_routes = std::max({max_routes, od.routes_end - od.routes_begin, od.pipe_end - od.pipe_begin});
     fixed_usd_per_teu.assign(routes.size(), 0);
+    tariff_usd_per_teu.assign(routes.size(), 0);
+    node_fees_usd_per_teu.assign(routes.size(), 0);
+    for (std::size_t r = 0; r < routes.size(); ++r)
+      for (int i = 0; i < routes[r].n_legs; ++i) {
+        tariff_usd_per_teu[r] += net.links()[net.leg_link(routes[r], i)].tariff_usd_per_teu;
+        const int n = net.leg_end(routes[r], i);
+        if (n != routes[r].destination && !routes[r].pipeline)
+          node_fees_usd_per_teu[r] += net.nodes()[n].fee_usd_per_teu;
+      }
     days.assign(routes.size(), 0);
     open.assign(routes.size(), 1);
     cdf.assign(m.ods.size() * kSectors * max_routes, 0);
@@ -31,23 +40,21 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
   // no queues, base capacities and times.
   for (std::size_t r = 0; r < routes.size(); ++r) {
     const Route& route = routes[r];
-    double fixed = 0, t = 0;
+    double t = 0;
     bool ok = true;
     for (int i = 0; i < route.n_legs; ++i) {
       const int l = net.leg_link(route, i), n = net.leg_end(route, i);
-      const Node& node = net.nodes()[n];
-      fixed += net.links()[l].tariff_usd_per_teu;
       t += reference ? net.links()[l].days : infra.link_days[l];
       if (n == route.destination || route.pipeline) continue;
-      fixed += node.fee_usd_per_teu;
       t += reference ? m.base_processing_days[n] : ctx.policy.processing_days[n];
-      if (node.crossing >= 0) {
-        const double capn = reference ? node.capacity_teu_per_day : infra.node_capacity[n];
+      const int x = net.nodes()[n].crossing;
+      if (x >= 0) {
+        const double capn = reference ? net.nodes()[n].capacity_teu_per_day : infra.node_capacity[n];
         if (capn <= 0) ok = false;
-        else if (!reference) t += rp.expected_queue_weight * crossings.queue_teu[node.crossing] / capn;
+        else if (!reference) t += rp.expected_queue_weight * crossings.queue_teu[x] / capn;
       }
     }
-    fixed_usd_per_teu[r] = fixed;
+    fixed_usd_per_teu[r] = tariff_usd_per_teu[r] + node_fees_usd_per_teu[r];
     days[r] = t;
     open[r] = ok;
   }
@@ -123,24 +130,14 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     const OdPair& od = m.ods[o];
     const Money v = Money::cents(static_cast<std::int64_t>(std::floor(firms.backlog[i][k] * 100.0)));
     firms.backlog[i][k] -= static_cast<float>(v.usd());
-    // Route choice: one uniform draw keyed to the firm and day against today's logit CDF.
-    const double u = Rng::unit(ctx.rng.words(i, ctx.day, Purpose::kRouteChoice)[0]);
-    const double* c = &rt.cdf[(o * kSectors + s) * rt.max_routes];
-    int pick = 0;
-    while (pick < rt.max_routes - 1 && c[pick] <= u) ++pick;
-    const bool pipe = s == kEnergy && od.pipe_end > od.pipe_begin;
-    const int r = (pipe ? od.pipe_begin : od.routes_begin) + pick;
+    const int r = firms.proposal_route[i];
     const Route& path = net.routes()[r];
+    const bool pipe = path.pipeline;
     const double units = pipe ? 0.0 : v.usd() / tp.value_per_teu_usd[s];
+    infra.route_teu_today[r] += units;
+    const double tariffs = rt.tariff_usd_per_teu[r], node_fees = rt.node_fees_usd_per_teu[r];
     // Fees at booking: freight tariffs, node fees, and the transit fee for third-country
     // cargo through Kazakhstan; paid by the exporter.
-    double tariffs = 0, node_fees = 0;
-    for (int j = 0; j < path.n_legs; ++j) {
-      tariffs += net.links()[net.leg_link(path, j)].tariff_usd_per_teu;
-      infra.link_teu_today[net.leg_link(path, j)] += units;
-      const int n = net.leg_end(path, j);
-      if (n != path.destination && !pipe) node_fees += net.nodes()[n].fee_usd_per_teu;
-    }
     const bool transit = od.transit && path.through_kz && !pipe;
     const Money fee_transit = Money::usd(transit ? units * ctx.policy.transit_fee_usd_per_teu : 0.0);
     const Money fee_nodes = Money::usd(units * node_fees);

@@ -20,6 +20,7 @@ enum class ShipState : std::uint8_t { kFree, kMoving, kQueued, kDwell, kDelivere
 struct RouteTables {
   int max_routes = 0;
   std::vector<double> fixed_usd_per_teu, days;  // per route, today
+  std::vector<double> tariff_usd_per_teu, node_fees_usd_per_teu;  // per route, fixed
   std::vector<std::uint8_t> open;               // 0 where a node on the route has no capacity
   std::vector<double> cdf;                      // [(od * kSectors + s) * max_routes + k]
   std::vector<double> reference_cost;           // [od * kSectors + s], share of value

@@ -85,6 +85,8 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
     t.shipment_value[s] = m.params.trade.shipment_teu * m.params.trade.value_per_teu_usd[s];
   refresh_partner_choice(ctx0);
   st.routes.compute(ctx0, st.infrastructure, st.crossings, true);
+  t.route_cdf = st.routes.cdf.data();
+  t.max_routes = st.routes.max_routes;
 
   st.firms.init(m, rng_, t);
 
@@ -236,6 +238,8 @@ void Simulation::phase_routing(const DayContext& ctx) {
   TradeTables& t = st.trade;
   const auto& tp = m.params.trade;
   st.routes.compute(ctx, st.infrastructure, st.crossings, false);
+  t.route_cdf = st.routes.cdf.data();
+  t.max_routes = st.routes.max_routes;
   for (std::size_t k = 0; k < t.od_factor.size(); ++k)
     t.od_factor[k] = std::pow((1.0 + st.routes.reference_cost[k]) / (1.0 + st.routes.cost[k]),
                               tp.trade_elasticity);
