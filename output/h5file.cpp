@@ -59,19 +59,27 @@ Group::Dim& Group::find(const std::string& name) {
   throw std::logic_error("unknown dimension " + name);
 }
 
-void Group::dim(const std::string& name, const std::vector<std::string>& labels) {
+namespace {
+// A 1-D dataset of UTF-8 strings.
+Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& v) {
   Handle t = string_type();
-  const hsize_t n = labels.size();
+  const hsize_t n = v.size();
   Handle space(check(H5Screate_simple(1, &n, nullptr), "space"), H5Sclose);
-  Handle ds(check(H5Dcreate2(id(), name.c_str(), t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+  Handle ds(check(H5Dcreate2(parent, name.c_str(), t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
                              H5P_DEFAULT),
-                  "dimension " + name),
+                  "dataset " + name),
             H5Dclose);
   std::vector<const char*> p;
-  for (const auto& s : labels) p.push_back(s.c_str());
+  for (const auto& s : v) p.push_back(s.c_str());
   if (n) check(H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "write " + name);
+  return ds;
+}
+}  // namespace
+
+void Group::dim(const std::string& name, const std::vector<std::string>& labels) {
+  Handle ds = write_strings(id(), name, labels);
   check(H5DSset_scale(ds.get(), name.c_str()), "scale " + name);
-  dims_.push_back({name, n, false, std::move(ds)});
+  dims_.push_back({name, labels.size(), false, std::move(ds)});
 }
 
 void Group::dim(const std::string& name, const std::vector<std::int32_t>& values,
@@ -171,16 +179,7 @@ void Group::append_dim(const std::int32_t* values, std::size_t rows) {
 
 void Group::strings(const std::string& name, const std::string& dim,
                     const std::vector<std::string>& v) {
-  Handle t = string_type();
-  const hsize_t n = v.size();
-  Handle space(check(H5Screate_simple(1, &n, nullptr), "space"), H5Sclose);
-  Handle ds(check(H5Dcreate2(id(), name.c_str(), t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                             H5P_DEFAULT),
-                  "variable " + name),
-            H5Dclose);
-  std::vector<const char*> p;
-  for (const auto& s : v) p.push_back(s.c_str());
-  if (n) check(H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "write " + name);
+  Handle ds = write_strings(id(), name, v);
   check(H5DSattach_scale(ds.get(), find(dim).ds.get(), 0), "attach " + dim);
 }
 
