@@ -11,6 +11,7 @@
 
 #include "output/reader.hpp"
 #include "output/recorder.hpp"
+#include "output/run_plan.hpp"
 #include "sim/cli.hpp"
 #include "sim/error.hpp"
 #include "sim/params.hpp"
@@ -98,26 +99,24 @@ int cmd_run(int argc, char** argv) {
     return 0;
   }
   if (config.empty()) throw InputError("corridor run", 0, "CONFIG", "missing config file");
-  if (vm.count("seed")) sets.push_back("run.seed=" + std::to_string(seed));
-  auto model = load_model(config, sets);
-  if (output.empty()) {
+  RunPlan plan{config, sets, std::nullopt, threads, output};
+  if (vm.count("seed")) plan.seed = seed;
+  if (plan.output.empty()) {
     fs::create_directories("results");
-    output = "results/" + fs::path(config).stem().string() + ".h5";
+    plan.output = "results/" + fs::path(config).stem().string() + ".h5";
   }
-  if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  if (plan.threads <= 0) plan.threads = static_cast<int>(std::thread::hardware_concurrency());
   const bool quiet = vm.count("quiet") > 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  Simulation sim(model, model->params.run.seed);
-  H5Recorder recorder(output, *model, {model->params.run.seed, threads});
-  Progress progress(model->days, !quiet && isatty(STDERR_FILENO) && !std::getenv("CI"));
-  sim.run(&recorder, [&](int d) { progress(d); });
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  recorder.finish(sim, wall);
+  std::unique_ptr<Progress> bar;
+  const bool show = !quiet && isatty(STDERR_FILENO) && !std::getenv("CI");
+  const RunResult r = execute(plan, [&](int done, int total) {
+    if (!bar) bar = std::make_unique<Progress>(total, show);
+    (*bar)(done);
+  });
   if (!quiet) {
-    std::printf("wrote %s (%d days, %u firms, %d threads, %.1f s)\n", output.c_str(), model->days,
-                model->n_firms, threads, wall);
-    std::printf("%s", summary_table(output).c_str());
+    std::printf("wrote %s (%d days, %u firms, %d threads, %.1f s)\n", r.output.c_str(), r.days,
+                r.firms, plan.threads, r.wall_seconds);
+    std::printf("%s", summary_table(r.output).c_str());
   }
   return 0;
 }
