@@ -23,8 +23,8 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
   buyer.assign(n, {-1, -1, -1, -1});
   dest.assign(n, {kNoPartner, kNoPartner, kNoPartner, kNoPartner});
   backlog.assign(n, {0, 0, 0, 0});
-  proposal.assign(n, -1);
-  proposal_route.assign(n, -1);
+  proposal.assign(n, 0);
+  proposal_route.assign(n, {-1, -1, -1, -1});
 
   const FirmParams& fp = m.params.firms;
   // Lognormal size draws, then each (country, sector) is scaled to its calibrated output.
@@ -141,7 +141,7 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
 
   return deterministic_sum<FirmTotals>(size(), [&](std::size_t i) {
     FirmTotals tot;
-    proposal[i] = -1;
+    proposal[i] = 0;
     if (!active[i]) return tot;
     const int c = country[i], s = sector[i], cs = c * kSectors + s;
     // Orders from partners; a partnership may end today.
@@ -203,23 +203,24 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
           try_partner(m, t, i, k, ctx.rng.words(i, ctx.day, Purpose::kPartnerSearch), false);
           break;
         }
-    // Propose a shipment when an order backlog fills a load, or holds max_wait_days of
-    // orders (a part load), so small firms do not wait for months.
+    // Propose a shipment for every partner whose backlog fills a load, or holds
+    // max_wait_days of orders (a part load, so small firms do not wait for months).
     const double wait = m.params.trade.max_wait_days;
+    bool drawn = false;
+    std::array<std::uint32_t, 4> u{};
     for (int k = 0; k < kSlots; ++k)
       if (dest[i][k] != kNoPartner && backlog[i][k] > 0 &&
           backlog[i][k] >= std::min(t.shipment_value[s], order[k] * wait)) {
-        proposal[i] = static_cast<std::int8_t>(k);
+        proposal[i] |= static_cast<std::uint8_t>(1u << k);
         // The route, by one uniform draw against today's logit table; drawn here, in
         // parallel, so that dispatch only commits.
+        if (!drawn) u = ctx.rng.words(i, ctx.day, Purpose::kRouteChoice), drawn = true;
         const OdPair& od = m.ods[od_of_slot[k]];
-        const double u = Rng::unit(ctx.rng.words(i, ctx.day, Purpose::kRouteChoice)[0]);
         const double* c = &t.route_cdf[(od_of_slot[k] * kSectors + s) * t.max_routes];
         int pick = 0;
-        while (pick < t.max_routes - 1 && c[pick] <= u) ++pick;
+        while (pick < t.max_routes - 1 && c[pick] <= Rng::unit(u[k])) ++pick;
         const bool pipe = s == kEnergy && od.pipe_end > od.pipe_begin;
-        proposal_route[i] = (pipe ? od.pipe_begin : od.routes_begin) + pick;
-        break;
+        proposal_route[i][k] = (pipe ? od.pipe_begin : od.routes_begin) + pick;
       }
     return tot;
   });

@@ -74,8 +74,8 @@ struct Firms {
   std::vector<std::array<std::int32_t, kSlots>> buyer;   // firm index, -1 for a market
   std::vector<std::array<std::uint16_t, kSlots>> dest;   // node, kNoPartner if empty
   std::vector<std::array<float, kSlots>> backlog;        // USD ordered, not yet shipped
-  std::vector<std::int8_t> proposal;                     // slot to ship today, or -1
-  std::vector<std::int32_t> proposal_route;              // its route, drawn by the firm
+  std::vector<std::uint8_t> proposal;                    // bit k: ship slot k's backlog today
+  std::vector<std::array<std::int32_t, kSlots>> proposal_route;  // route drawn for each
 
   std::size_t size() const { return region.size(); }
   int partners(std::size_t i) const {

@@ -19,7 +19,8 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
   if (fixed_usd_per_teu.size() != routes.size()) {
     max_routes = 1;
     for (const auto& od : m.ods)
-      max_routes = std::max({max_routes, od.routes_end - od.routes_begin, od.pipe_end - od.pipe_begin});
+      max_routes =
+          std::max({max_routes, od.routes_end - od.routes_begin, od.pipe_end - od.pipe_begin});
     fixed_usd_per_teu.assign(routes.size(), 0);
     tariff_usd_per_teu.assign(routes.size(), 0);
     node_fees_usd_per_teu.assign(routes.size(), 0);
@@ -49,9 +50,12 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
       t += reference ? m.base_processing_days[n] : ctx.policy.processing_days[n];
       const int x = net.nodes()[n].crossing;
       if (x >= 0) {
-        const double capn = reference ? net.nodes()[n].capacity_teu_per_day : infra.node_capacity[n];
-        if (capn <= 0) ok = false;
-        else if (!reference) t += rp.expected_queue_weight * crossings.queue_teu[x] / capn;
+        const double capn =
+            reference ? net.nodes()[n].capacity_teu_per_day : infra.node_capacity[n];
+        if (capn <= 0)
+          ok = false;
+        else if (!reference)
+          t += rp.expected_queue_weight * crossings.queue_teu[x] / capn;
       }
     }
     fixed_usd_per_teu[r] = tariff_usd_per_teu[r] + node_fees_usd_per_teu[r];
@@ -97,7 +101,8 @@ void Shipments::init(std::size_t capacity) {
   uid.assign(capacity, 0);
   free_slots.resize(capacity);
   // Lowest slots are used first, so iteration stays within high_water.
-  for (std::size_t i = 0; i < capacity; ++i) free_slots[i] = static_cast<std::int32_t>(capacity - 1 - i);
+  for (std::size_t i = 0; i < capacity; ++i)
+    free_slots[i] = static_cast<std::int32_t>(capacity - 1 - i);
   delivered.assign(capacity, -1);
   n_delivered = 0;
   high_water = 0;
@@ -118,58 +123,63 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
   const std::size_t nn = net.nodes().size();
   const int nc = static_cast<int>(m.countries.size());
   for (std::size_t i = 0; i < firms.size(); ++i) {
-    const int k = firms.proposal[i];
-    if (k < 0) continue;
-    if (free_slots.empty()) {
-      ++deferred;
-      continue;
+    if (!firms.proposal[i]) continue;
+    for (int k = 0; k < kSlots; ++k) {
+      if (!(firms.proposal[i] >> k & 1)) continue;
+      if (free_slots.empty()) {
+        ++deferred;
+        continue;
+      }
+      const int s = firms.sector[i];
+      const int d = firms.dest[i][k];
+      const int o = m.od_of[firms.region[i] * nn + d];
+      const OdPair& od = m.ods[o];
+      const Money v =
+          Money::cents(static_cast<std::int64_t>(std::floor(firms.backlog[i][k] * 100.0)));
+      firms.backlog[i][k] -= static_cast<float>(v.usd());
+      const int r = firms.proposal_route[i][k];
+      const Route& path = net.routes()[r];
+      const bool pipe = path.pipeline;
+      const double units = pipe ? 0.0 : v.usd() / tp.value_per_teu_usd[s];
+      infra.route_teu_today[r] += units;
+      const double tariffs = rt.tariff_usd_per_teu[r], node_fees = rt.node_fees_usd_per_teu[r];
+      // Fees at booking: freight tariffs, node fees, and the transit fee for third-country
+      // cargo through Kazakhstan; paid by the exporter.
+      const bool transit = od.transit && path.through_kz && !pipe;
+      const Money fee_transit =
+          Money::usd(transit ? units * ctx.policy.transit_fee_usd_per_teu : 0.0);
+      const Money fee_nodes = Money::usd(units * node_fees);
+      const Money freight =
+          Money::usd((pipe ? v.usd() / tp.value_per_teu_usd[s] : units) * tariffs);
+      firms.cash[i] -= fee_transit + fee_nodes + freight;
+      ledger.transit_fees += fee_transit;
+      ledger.border_fees += fee_nodes;
+      ledger.freight += freight;
+      out.transit_fee_revenue_usd += fee_transit.usd();
+      out.border_fee_revenue_usd += fee_nodes.usd();
+
+      const std::int32_t slot = free_slots.back();
+      free_slots.pop_back();
+      high_water = std::max<std::size_t>(high_water, slot + 1);
+      state[slot] = ShipState::kMoving;
+      value[slot] = v;
+      teu[slot] = static_cast<float>(units);
+      route[slot] = r;
+      exporter[slot] = static_cast<std::int32_t>(i);
+      buyer[slot] = firms.buyer[i][k];
+      sector[slot] = static_cast<std::uint8_t>(s);
+      origin_country[slot] = static_cast<std::uint8_t>(od.origin_country);
+      dest_country[slot] = static_cast<std::uint8_t>(od.dest_country);
+      uid[slot] = next_uid++;
+      leg[slot] = 0;
+      days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(path, 0)]);
+
+      ledger.shipped += v;
+      ledger.in_transit += v;
+      out.exports_usd[od.origin_country * nc + od.dest_country] += v.usd();
+      if (od.transit && path.corridor >= 0) out.transit_teu[path.corridor] += units;
+      if (path.through_kz) out.kz_handled_teu += units;
     }
-    const int s = firms.sector[i];
-    const int d = firms.dest[i][k];
-    const int o = m.od_of[firms.region[i] * nn + d];
-    const OdPair& od = m.ods[o];
-    const Money v = Money::cents(static_cast<std::int64_t>(std::floor(firms.backlog[i][k] * 100.0)));
-    firms.backlog[i][k] -= static_cast<float>(v.usd());
-    const int r = firms.proposal_route[i];
-    const Route& path = net.routes()[r];
-    const bool pipe = path.pipeline;
-    const double units = pipe ? 0.0 : v.usd() / tp.value_per_teu_usd[s];
-    infra.route_teu_today[r] += units;
-    const double tariffs = rt.tariff_usd_per_teu[r], node_fees = rt.node_fees_usd_per_teu[r];
-    // Fees at booking: freight tariffs, node fees, and the transit fee for third-country
-    // cargo through Kazakhstan; paid by the exporter.
-    const bool transit = od.transit && path.through_kz && !pipe;
-    const Money fee_transit = Money::usd(transit ? units * ctx.policy.transit_fee_usd_per_teu : 0.0);
-    const Money fee_nodes = Money::usd(units * node_fees);
-    const Money freight = Money::usd((pipe ? v.usd() / tp.value_per_teu_usd[s] : units) * tariffs);
-    firms.cash[i] -= fee_transit + fee_nodes + freight;
-    ledger.transit_fees += fee_transit;
-    ledger.border_fees += fee_nodes;
-    ledger.freight += freight;
-    out.transit_fee_revenue_usd += fee_transit.usd();
-    out.border_fee_revenue_usd += fee_nodes.usd();
-
-    const std::int32_t slot = free_slots.back();
-    free_slots.pop_back();
-    high_water = std::max<std::size_t>(high_water, slot + 1);
-    state[slot] = ShipState::kMoving;
-    value[slot] = v;
-    teu[slot] = static_cast<float>(units);
-    route[slot] = r;
-    exporter[slot] = static_cast<std::int32_t>(i);
-    buyer[slot] = firms.buyer[i][k];
-    sector[slot] = static_cast<std::uint8_t>(s);
-    origin_country[slot] = static_cast<std::uint8_t>(od.origin_country);
-    dest_country[slot] = static_cast<std::uint8_t>(od.dest_country);
-    uid[slot] = next_uid++;
-    leg[slot] = 0;
-    days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(path, 0)]);
-
-    ledger.shipped += v;
-    ledger.in_transit += v;
-    out.exports_usd[od.origin_country * nc + od.dest_country] += v.usd();
-    if (od.transit && path.corridor >= 0) out.transit_teu[path.corridor] += units;
-    if (path.through_kz) out.kz_handled_teu += units;
   }
 }
 
@@ -178,7 +188,8 @@ void Shipments::depart(const DayContext& ctx, const Infrastructure& infra, std::
   const Network& net = ctx.model.network;
   leg[s] += 1;
   state[s] = ShipState::kMoving;
-  days_left[s] = static_cast<float>(infra.link_days[net.leg_link(net.routes()[route[s]], leg[s])] + carry);
+  days_left[s] =
+      static_cast<float>(infra.link_days[net.leg_link(net.routes()[route[s]], leg[s])] + carry);
 }
 
 void Shipments::arrive(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings,
@@ -231,8 +242,10 @@ void Shipments::move(const DayContext& ctx, const Infrastructure& infra, Crossin
   for (std::size_t i = 0; i < high_water; ++i) {
     if (!arrived[i]) continue;
     const auto s = static_cast<std::int32_t>(i);
-    if (state[s] == ShipState::kDwell) depart(ctx, infra, s, days_left[s]);
-    else arrive(ctx, infra, crossings, s, days_left[s]);
+    if (state[s] == ShipState::kDwell)
+      depart(ctx, infra, s, days_left[s]);
+    else
+      arrive(ctx, infra, crossings, s, days_left[s]);
   }
 }
 

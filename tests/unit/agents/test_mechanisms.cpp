@@ -125,3 +125,20 @@ TEST(Mechanisms, OilPriceShockTravelsThroughInputOutput) {
   EXPECT_LT(energy_2016, 0.9 * energy_2013);
   EXPECT_LT(metals_2016, metals_2013);
 }
+
+TEST(Mechanisms, AggregatesDoNotDependOnTheNumberOfAgents) {
+  // The scale key changes how many agents represent the economy, not the economy.
+  double trade[2] = {0, 0}, arrivals[2] = {0, 0};
+  const int firms[2] = {3000, 30000};
+  for (int k = 0; k < 2; ++k) {
+    Simulation sim(test::small_model({"run.end=2014-12-31"}, "configs/baseline.yaml", firms[k]), 21);
+    test::run(sim, [&](const Simulation& s) {
+      const auto& o = s.state().out;
+      trade[k] += o.exports_usd[s.model().cn * o.n_countries + s.model().kz] +
+                  o.exports_usd[s.model().kz * o.n_countries + s.model().cn];
+      arrivals[k] += o.arrivals[0][kTourist];
+    });
+  }
+  EXPECT_NEAR(trade[0] / trade[1], 1.0, 0.1);
+  EXPECT_NEAR(arrivals[0] / arrivals[1], 1.0, 0.02);
+}
