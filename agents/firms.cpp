@@ -93,6 +93,7 @@ void Firms::add_export_capacity(const Model& m, const std::vector<double>& order
     labour[i] = static_cast<float>(std::max(1e-3, labour[i] * k));
     tfp[i] = static_cast<float>(capacity[i] / (std::pow(capital[i], fp.capital_share) *
                                                std::pow(labour[i], 1 - fp.capital_share)));
+    share[i] = capacity[i];  // the same rule as at every month end, at price 1
   }
 }
 
@@ -120,9 +121,11 @@ bool Firms::try_partner(const Model& m, const TradeTables& t, std::size_t i, int
   int rd = 0;
   while (rd < nr - 1 && rc[rd] <= ur) ++rd;
   if (!always && Rng::unit(w[2]) >= search * t.contact_multiplier[r * nr + rd]) return false;
+  // The buyer sells the same kind of goods in its market (imports compete with local
+  // producers of that sector).
   const auto& L = m.regions[rd];
-  if (L.count == 0) return false;
-  const std::uint32_t b = L.first + static_cast<std::uint32_t>(Rng::unit(w[3]) * L.count);
+  if (L.sector_count[s] == 0) return false;
+  const std::uint32_t b = L.sector_first[s] + static_cast<std::uint32_t>(Rng::unit(w[3]) * L.sector_count[s]);
   if (!active[b]) return false;
   dest[i][slot] = static_cast<std::uint16_t>(L.node);
   buyer[i][slot] = static_cast<std::int32_t>(b);
@@ -244,6 +247,9 @@ MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const Mon
                                        std::pow(labour[i], 1 - fp.capital_share));
       price[i] = 1.0f;
       inventory[i] = 0;
+      cash[i] = Money();
+      foreign_owned[i] = 0;
+      exported_usd[i] = 0;
       share[i] = capacity[i];
       output_month[i] = static_cast<float>(capacity[i] * fp.utilisation_target * days_in_month);
       profit_month[i] = 0;

@@ -98,22 +98,26 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
     // FDI into Kazakh producers of goods, in four placements a month.
     const double fdi = monthly * spec.fdi_share * std::max(0.0, 1.0 + ip.fdi_contact_effect * (contact - 1.0));
     if (fdi <= 0) continue;
-    for (std::uint32_t k = 0; k < 4; ++k) {
-      const auto w = ctx.rng.words(i, ctx.day, Purpose::kFdi, k);
-      std::uint32_t total = 0;
-      for (const auto& L : m.regions) total += L.country == m.kz ? L.count : 0;
-      if (total == 0) break;
-      std::uint32_t pick = static_cast<std::uint32_t>(Rng::unit(w[0]) * total);
-      std::uint32_t firm = 0;
-      for (const auto& L : m.regions) {
-        if (L.country != m.kz) continue;
-        if (pick < L.count) {
-          firm = L.first + pick;
-          break;
+    std::uint32_t total = 0;
+    for (const auto& L : m.regions) total += L.country == m.kz ? L.count : 0;
+    for (std::uint32_t k = 0; k < 4 && total > 0; ++k) {
+      // Draw Kazakh firms until one is an active producer of goods (bounded: a placement
+      // that finds none in 64 draws is not made).
+      std::int64_t firm = -1;
+      for (std::uint32_t attempt = 0; attempt < 64 && firm < 0; ++attempt) {
+        std::uint32_t pick = static_cast<std::uint32_t>(
+            Rng::unit(ctx.rng.words(i, ctx.day, Purpose::kFdi, k * 64 + attempt)[0]) * total);
+        for (const auto& L : m.regions) {
+          if (L.country != m.kz) continue;
+          if (pick < L.count) {
+            firm = L.first + pick;
+            break;
+          }
+          pick -= L.count;
         }
-        pick -= L.count;
+        if (firm >= 0 && (!firms.active[firm] || firms.sector[firm] >= kLogistics)) firm = -1;
       }
-      if (!firms.active[firm] || firms.sector[firm] >= kLogistics) continue;
+      if (firm < 0) continue;
       const Money amount = Money::usd(fdi / 4.0);
       firms.cash[firm] += amount;
       firms.capital[firm] += static_cast<float>(amount.usd() * ip.fdi_capital_per_usd);

@@ -4,35 +4,44 @@
 
 namespace corridor {
 
-std::array<double, kCurrencies> Settlement::spread_bp(const DayContext& ctx) const {
-  const auto& sp = ctx.model.params.settlement;
+std::array<double, kCurrencies> Settlement::spread_bp(const Model& m, bool clearing) {
+  const auto& sp = m.params.settlement;
   std::array<double, kCurrencies> out{};
   for (int c = 0; c < kCurrencies; ++c) out[c] = sp.currencies.at(kCurrencyNames[c]).spread_bp;
-  if (ctx.policy.rmb_clearing)
-    out[kCNY] = std::max(0.0, out[kCNY] - ctx.model.params.policy.rmb_clearing.spread_reduction_bp);
+  if (clearing) out[kCNY] = std::max(0.0, out[kCNY] - m.params.policy.rmb_clearing.spread_reduction_bp);
   return out;
 }
 
-std::array<double, kCurrencies> Settlement::cost_bp(const DayContext& ctx) const {
-  const auto& sp = ctx.model.params.settlement;
-  const auto spread = spread_bp(ctx);
+std::array<double, kCurrencies> Settlement::cost_bp(const Model& m, bool clearing) {
+  const auto& sp = m.params.settlement;
+  const auto spread = spread_bp(m, clearing);
   std::array<double, kCurrencies> out{};
   for (int c = 0; c < kCurrencies; ++c) {
     const auto& cur = sp.currencies.at(kCurrencyNames[c]);
     double delay = cur.delay_days;
-    if (c == kCNY && ctx.policy.rmb_clearing)
-      delay = std::max(0.0, delay - ctx.model.params.policy.rmb_clearing.delay_reduction_days);
+    if (c == kCNY && clearing)
+      delay = std::max(0.0, delay - m.params.policy.rmb_clearing.delay_reduction_days);
     out[c] = spread[c] + delay * sp.interest_rate / 365.0 * 1e4;
   }
   return out;
+}
+
+double Settlement::expected_cost_bp(const Model& m, bool clearing) {
+  const auto& sp = m.params.settlement;
+  const auto cost = cost_bp(m, clearing);
+  double sum = 0;
+  for (int c = 0; c < kCurrencies; ++c)
+    sum += std::exp(-(cost[c] - sp.currencies.at(kCurrencyNames[c]).preference - cost[kUSD]) /
+                    sp.logit_scale_bp);
+  return cost[kUSD] - sp.logit_scale_bp * std::log(sum);
 }
 
 void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, Ledger& ledger,
                         DayOutcomes& out) const {
   const Model& m = ctx.model;
   const auto& sp = m.params.settlement;
-  const auto cost = cost_bp(ctx);
-  const auto spread = spread_bp(ctx);
+  const auto cost = cost_bp(m, ctx.policy.rmb_clearing);
+  const auto spread = spread_bp(m, ctx.policy.rmb_clearing);
   // Choice probabilities for China-Kazakhstan pairs; other pairs settle in dollars.
   std::array<double, kCurrencies> cdf{};
   double sum = 0;
@@ -42,7 +51,7 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
     cdf[c] = sum;
   }
   out.settlement_cost_bp = cost;
-  out.settlement_expected_cost_bp = cost[kUSD] - sp.logit_scale_bp * std::log(sum);
+  out.settlement_expected_cost_bp = expected_cost_bp(m, ctx.policy.rmb_clearing);
   for (std::size_t k = 0; k < ships.n_delivered; ++k) {
     const std::int32_t s = ships.delivered[k];
     const Money v = ships.value[s];
@@ -60,6 +69,7 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
     const std::int32_t b = ships.buyer[s];
     if (b >= 0) {
       firms.cash[b] -= v;
+      firms.profit_month[b] -= static_cast<float>(v.usd());  // bought for resale from stock
       firms.inventory[b] += static_cast<float>(v.usd());
     }
     const std::int32_t e = ships.exporter[s];

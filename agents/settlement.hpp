@@ -8,10 +8,14 @@
 namespace corridor {
 
 struct Settlement {
-  // Cost in basis points of value of settling a China-Kazakhstan payment in each currency.
-  std::array<double, kCurrencies> cost_bp(const DayContext& ctx) const;
+  // Cost in basis points of value of settling a China-Kazakhstan payment in each currency,
+  // with or without RMB clearing in force.
+  static std::array<double, kCurrencies> cost_bp(const Model& m, bool clearing);
   // Spread only (what the banks charge), in basis points.
-  std::array<double, kCurrencies> spread_bp(const DayContext& ctx) const;
+  static std::array<double, kCurrencies> spread_bp(const Model& m, bool clearing);
+  // A pair's expected cost of settling when it picks its currency (logit inclusive value),
+  // in basis points; it enters China-Kazakhstan trade costs.
+  static double expected_cost_bp(const Model& m, bool clearing);
   void settle(const DayContext& ctx, Shipments& ships, Firms& firms, Ledger& ledger,
               DayOutcomes& out) const;
 };

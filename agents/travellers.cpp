@@ -30,8 +30,8 @@ void Travellers::init(const Model& m) {
       auto it = tp.trips_per_year.find(m.countries[A.country]);
       if (it == tp.trips_per_year.end()) continue;
       const double trips = it->second[kBusiness] / 365.0 * region_share(m, a) * region_share(m, b);
-      reference[a * nr + b] += trips * tp.contacts_per_trip / (1.0 - decay);
-      reference[b * nr + a] += trips * tp.contacts_per_trip / (1.0 - decay);
+      reference[a * nr + b] += trips / (1.0 - decay);
+      reference[b * nr + a] += trips / (1.0 - decay);
     }
   contacts = reference;
 }
@@ -71,8 +71,8 @@ void Travellers::step(const DayContext& ctx, DayOutcomes& out) {
         const double trips = ctx.rng.poisson(mean_trips(ctx, a, b, p), cohort, ctx.day, Purpose::kTravel);
         out.arrivals[origin][p] += trips;
         if (p == kBusiness) {
-          contacts[a * nr + b] += trips * tp.contacts_per_trip;
-          contacts[b * nr + a] += trips * tp.contacts_per_trip;
+          contacts[a * nr + b] += trips;
+          contacts[b * nr + a] += trips;
         } else {
           tourism_demand_usd[m.regions[b].country] += trips * tp.tourist_spend_usd;
         }

@@ -209,7 +209,7 @@ void read_run(const Reader& r, RunParams& p) {
 
 void read_network(const Reader& r, NetworkParams& p) {
   r.allow({"k_routes", "nodes", "links"});
-  r.get("k_routes", p.k_routes, 1, 16);
+  r.get("k_routes", p.k_routes, 1, 12);  // plus one per corridor: at most 16 routes
   if (r.need("nodes"))
     read_named(r.child("nodes"), p.nodes, [](const Reader& e, NodeSpec& n) {
       e.allow({"country", "kind", "lat", "lon", "capacity_teu_per_day", "fee_usd_per_teu",
@@ -335,7 +335,7 @@ void read_routing(const Reader& r, RoutingParams& p) {
 void read_travel(const Reader& r, TravelParams& p) {
   r.allow({"trips_per_year", "visa_fee_usd", "visa_processing_days", "value_of_time_usd_per_day",
            "visa_cost_scale_usd", "mean_stay_days", "income_elasticity", "tourist_spend_usd",
-           "contact_half_life_days", "contacts_per_trip"});
+           "contact_half_life_days"});
   if (r.need("trips_per_year"))
     r.child("trips_per_year").each([&](const std::string& c, const Reader&) {
       r.child("trips_per_year").get(c, p.trips_per_year[c], 0, 1e9);
@@ -348,7 +348,6 @@ void read_travel(const Reader& r, TravelParams& p) {
   r.get("income_elasticity", p.income_elasticity, 0, 5);
   r.get("tourist_spend_usd", p.tourist_spend_usd, 0, 1e5);
   r.get("contact_half_life_days", p.contact_half_life_days, 1, 1e4);
-  r.get("contacts_per_trip", p.contacts_per_trip, 0, 1e3);
 }
 
 void read_settlement(const Reader& r, SettlementParams& p) {

@@ -181,6 +181,10 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
       throw InputError(p.drivers.file, 1, it->second,
                        "column named by economy.gdp_driver." + m->countries[c] + " is missing");
     m->gdp_index[c] = table.daily_growth_index(it->second, m->start, m->days);
+    // 1 on the start date, like the oil price and exchange rates, so the economy starts at
+    // its calibrated size.
+    const double first = m->gdp_index[c][0];
+    for (double& v : m->gdp_index[c]) v /= first;
   }
   return m;
 }

@@ -130,7 +130,6 @@ struct TravelParams {
   double income_elasticity = 0;
   double tourist_spend_usd = 0;
   double contact_half_life_days = 0;
-  double contacts_per_trip = 0;
 };
 
 struct CurrencySpec {
@@ -167,7 +166,7 @@ struct ProjectSpec {
 
 struct InvestmentParams {
   std::map<std::string, InvestorSpec> investors;
-  double congestion_threshold = 0;        // utilisation that triggers an expansion request
+  double congestion_threshold = 0;        // queue, in days of capacity, that counts as congested
   int congestion_days = 0;
   double expansion_share = 0;             // requested capacity, share of current
   double expansion_cost_usd_per_teu_day = 0;

@@ -248,7 +248,7 @@ void Simulation::phase_routing(const DayContext& ctx) {
   for (int c = 0; c < m.n_firm_countries; ++c) {
     SectorVector f = m.base_final[c] * m.gdp_index[c][ctx.day];
     f(kTourism) += st.travellers.tourism_demand_usd[c];
-    if (c == m.kz) f(kLogistics) += st.out.kz_handled_teu * tp.transit_service_usd_per_teu;
+    if (c == m.kz) f(kLogistics) += st.kz_handled_teu_before * tp.transit_service_usd_per_teu;
     const SectorVector d = f + m.io[c] * st.output_before[c];
     for (int s = 0; s < kSectors; ++s) {
       const double total = st.share_total[c * kSectors + s];
@@ -259,6 +259,12 @@ void Simulation::phase_routing(const DayContext& ctx) {
   // and metals, and the importer's exchange rate against the dollar.
   const int nc = t.n_countries;
   const double oil = m.brent[ctx.day] / m.brent[0];
+  // Settlement costs are trade costs for China-Kazakhstan pairs: cheaper yuan settlement
+  // (RMB clearing) lowers them a little.
+  const double settle =
+      std::pow((1.0 + Settlement::expected_cost_bp(m, false) / 1e4) /
+                   (1.0 + Settlement::expected_cost_bp(m, ctx.policy.rmb_clearing) / 1e4),
+               tp.trade_elasticity);
   for (int oc = 0; oc < nc; ++oc)
     for (int dc = 0; dc < nc; ++dc) {
       double fx = 1.0;
@@ -269,7 +275,9 @@ void Simulation::phase_routing(const DayContext& ctx) {
         if (oc == m.kz && s == kEnergy) commodity = std::pow(oil, tp.oil_elasticity_energy);
         if (oc == m.kz && s == kMetals) commodity = std::pow(oil, tp.oil_elasticity_metals);
         const int k = (oc * nc + dc) * kSectors + s;
-        t.order_rate[k] = st.base_order_rate[k] * m.gdp_index[dc][ctx.day] * commodity * fx;
+        const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
+        t.order_rate[k] =
+            st.base_order_rate[k] * m.gdp_index[dc][ctx.day] * commodity * fx * (cnkz ? settle : 1.0);
       }
     }
 }
@@ -323,6 +331,7 @@ void Simulation::phase_accounting(const DayContext& ctx) {
     const int days_in_month = ctx.date.ymd().day;
     add_month_totals(st.firms.month_end(ctx, days_in_month, st.month));
   }
+  st.kz_handled_teu_before = st.out.kz_handled_teu;
   st.out.jobs_transit = st.labour_total[m.kz * kSectors + kLogistics];
   st.out.jobs_tourism = st.labour_total[m.kz * kSectors + kTourism];
   st.out.firms_active = st.firms_active;

@@ -39,6 +39,7 @@ struct State {
   std::vector<double> share_total, labour_total;  // [firm country * kSectors + s]
   std::vector<SectorVector> output_before;        // yesterday's output per firm country
   double firms_active = 0;
+  double kz_handled_teu_before = 0;  // yesterday's, for today's demand for transit services
   MonthTotals month;  // last month's firm totals
   int day = 0;  // next day to simulate
 };

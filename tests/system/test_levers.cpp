@@ -116,6 +116,12 @@ TEST(Levers, RmbClearingRaisesYuanShareAndLowersCost) {
     })[0];
   const double share = cny / value;
   EXPECT_GT(share, 0.02);
+  const auto trade = mean_ratio(with, without, w, [](const Model&, const State& st) {
+    return st.out.exports_usd[0 * st.out.n_countries + 1] + st.out.exports_usd[1 * st.out.n_countries + 0];
+  });
+  EXPECT_DOUBLE_EQ(trade[0], 1.0);
+  EXPECT_GT(trade[1], 1.0) << "cheaper settlement is a lower trade cost";
+  EXPECT_LT(trade[1], 1.05) << "a small cut in transaction costs, not a currency union";
   EXPECT_LT(share, 0.10) << "RMB share stays small (tenge-yuan about 3-4% of trade in 2024)";
 }
 
