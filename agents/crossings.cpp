@@ -55,12 +55,13 @@ void Crossings::process(const DayContext& ctx, const Infrastructure& infra, Ship
     out.capacity_teu[x] = capacity;
     out.queue_teu[x] = queue_teu[x];
     // Mean days the TEU released today waited in the queue, plus processing at the node.
-    out.queue_days[x] = (released > 0 ? wait_teu_days / released : 0.0) +
-                        ctx.policy.processing_days[node];
+    out.queue_days[x] =
+        (released > 0 ? wait_teu_days / released : 0.0) + ctx.policy.processing_days[node];
     const double u = capacity > 0 ? processed / capacity : 0.0;
     utilisation[x] += (u - utilisation[x]) / 30.0;
     congested_days[x] = (capacity > 0 && queue_teu[x] > congestion_threshold * capacity)
-                            ? congested_days[x] + 1 : 0;
+                            ? congested_days[x] + 1
+                            : 0;
   }
 }
 

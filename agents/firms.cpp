@@ -56,8 +56,8 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
     capacity[i] = static_cast<float>(cap);
     labour[i] = static_cast<float>(std::max(1e-3, m.base_jobs[c][s] * w));
     capital[i] = static_cast<float>(fp.capital_output_years * 365.0 * cap);
-    tfp[i] = static_cast<float>(cap / (std::pow(capital[i], fp.capital_share) *
-                                       std::pow(labour[i], 1 - fp.capital_share)));
+    tfp[i] = static_cast<float>(
+        cap / (std::pow(capital[i], fp.capital_share) * std::pow(labour[i], 1 - fp.capital_share)));
     price[i] = 1.0f;
     share[i] = capacity[i];
     inventory[i] = static_cast<float>(fp.inventory_days * cap * fp.utilisation_target);
@@ -68,7 +68,8 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
     if (!exporter[i]) continue;
     for (int k = 0; k < fp.initial_partners; ++k)
       for (std::uint32_t attempt = 0; attempt < 8; ++attempt)
-        if (try_partner(m, t, i, k, rng.words(i, -1, Purpose::kPartnerSearch, k * 8 + attempt), true))
+        if (try_partner(m, t, i, k, rng.words(i, -1, Purpose::kPartnerSearch, k * 8 + attempt),
+                        true))
           break;
   }
 }
@@ -89,7 +90,9 @@ void Firms::add_export_capacity(const Model& m, const std::vector<double>& order
   }
   for (std::size_t i = 0; i < size(); ++i) {
     const int c = country[i], s = sector[i];
-    const double k = labour_total[c * kSectors + s] > 0 ? m.base_jobs[c][s] / labour_total[c * kSectors + s] : 1.0;
+    const double k = labour_total[c * kSectors + s] > 0
+                         ? m.base_jobs[c][s] / labour_total[c * kSectors + s]
+                         : 1.0;
     labour[i] = static_cast<float>(std::max(1e-3, labour[i] * k));
     tfp[i] = static_cast<float>(capacity[i] / (std::pow(capital[i], fp.capital_share) *
                                                std::pow(labour[i], 1 - fp.capital_share)));
@@ -125,7 +128,8 @@ bool Firms::try_partner(const Model& m, const TradeTables& t, std::size_t i, int
   // producers of that sector).
   const auto& L = m.regions[rd];
   if (L.sector_count[s] == 0) return false;
-  const std::uint32_t b = L.sector_first[s] + static_cast<std::uint32_t>(Rng::unit(w[3]) * L.sector_count[s]);
+  const std::uint32_t b =
+      L.sector_first[s] + static_cast<std::uint32_t>(Rng::unit(w[3]) * L.sector_count[s]);
   if (!active[b]) return false;
   dest[i][slot] = static_cast<std::uint16_t>(L.node);
   buyer[i][slot] = static_cast<std::int32_t>(b);
@@ -180,7 +184,8 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     const double domestic = share[i] * t.demand_per_share[cs];
     const double demand = domestic + orders;
     const double inv = inventory[i];
-    const double planned = demand + (fp.inventory_days * demand - inv) / std::max(1.0, fp.inventory_days);
+    const double planned =
+        demand + (fp.inventory_days * demand - inv) / std::max(1.0, fp.inventory_days);
     const double out = std::clamp(planned, 0.0, cap);
     const double available = inv + out;
     const double sales = std::min(demand, available);
@@ -189,10 +194,12 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     for (int k = 0; k < kSlots; ++k) backlog[i][k] += static_cast<float>(order[k] * fill);
     // Prices rise when demand presses on capacity.
     const double pressure = cap > 0 ? demand / cap - fp.utilisation_target : 0.0;
-    price[i] = static_cast<float>(std::clamp(price[i] * (1.0 + fp.price_adjustment * pressure), 0.25, 4.0));
+    price[i] = static_cast<float>(
+        std::clamp(price[i] * (1.0 + fp.price_adjustment * pressure), 0.25, 4.0));
     // Domestic revenue now; export revenue arrives when the buyer settles.
     const double revenue = domestic * fill * price[i];
-    const double cost = m.wage_per_worker_day[c][s] * labour[i] + input_share[cs] * out + capital_cost_day * capital[i];
+    const double cost = m.wage_per_worker_day[c][s] * labour[i] + input_share[cs] * out +
+                        capital_cost_day * capital[i];
     const double profit = revenue - cost;
     cash[i] += Money::usd(profit);
     profit_month[i] += static_cast<float>(profit);
@@ -256,7 +263,8 @@ MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const Mon
     }
     if (active[i]) {
       const double u = capacity[i] > 0 ? output_month[i] / (capacity[i] * days_in_month) : 0.0;
-      loss_months[i] = profit_month[i] < 0 ? static_cast<std::uint8_t>(std::min(255, loss_months[i] + 1)) : 0;
+      loss_months[i] =
+          profit_month[i] < 0 ? static_cast<std::uint8_t>(std::min(255, loss_months[i] + 1)) : 0;
       if (loss_months[i] >= fp.exit_months) {
         // Exit: the firm stops producing; its partnerships and open orders end.
         active[i] = 0;
@@ -270,7 +278,8 @@ MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const Mon
         if (u > fp.utilisation_target + 0.05 && profit_month[i] > 0) k *= 1.0 + fp.invest_rate;
         capital[i] = static_cast<float>(k);
         const double target = labour[i] * u / fp.utilisation_target;
-        labour[i] = static_cast<float>(std::max(1e-3, labour[i] + fp.hire_rate * (target - labour[i])));
+        labour[i] =
+            static_cast<float>(std::max(1e-3, labour[i] + fp.hire_rate * (target - labour[i])));
         capacity[i] = static_cast<float>(tfp[i] * std::pow(capital[i], fp.capital_share) *
                                          std::pow(labour[i], 1 - fp.capital_share));
         share[i] = static_cast<float>(capacity[i] * std::pow(price[i], -fp.price_elasticity));

@@ -71,10 +71,10 @@ struct Firms {
   std::vector<float> output_month, profit_month, exported_usd;
   std::vector<Money> cash;
   // trade
-  std::vector<std::array<std::int32_t, kSlots>> buyer;   // firm index, -1 for a market
-  std::vector<std::array<std::uint16_t, kSlots>> dest;   // node, kNoPartner if empty
-  std::vector<std::array<float, kSlots>> backlog;        // USD ordered, not yet shipped
-  std::vector<std::uint8_t> proposal;                    // bit k: ship slot k's backlog today
+  std::vector<std::array<std::int32_t, kSlots>> buyer;  // firm index, -1 for a market
+  std::vector<std::array<std::uint16_t, kSlots>> dest;  // node, kNoPartner if empty
+  std::vector<std::array<float, kSlots>> backlog;       // USD ordered, not yet shipped
+  std::vector<std::uint8_t> proposal;                   // bit k: ship slot k's backlog today
   std::vector<std::array<std::int32_t, kSlots>> proposal_route;  // route drawn for each
 
   std::size_t size() const { return region.size(); }

@@ -14,14 +14,14 @@ enum class ProjectStatus : std::uint8_t { kCandidate, kBuilding, kDone, kDisable
 
 struct Project {
   std::string name;
-  int node = -1, link = -1;       // target
+  int node = -1, link = -1;  // target
   bool by_investors = false;
   ProjectStatus status = ProjectStatus::kCandidate;
   Date start, completion;
-  int lag_days = 0;               // for investor projects: construction time once funded
+  int lag_days = 0;  // for investor projects: construction time once funded
   Money cost, spent;
   double capacity_teu_per_day = 0, days_saved = 0;
-  int funded_by = -1;             // investor index
+  int funded_by = -1;  // investor index
 };
 
 struct Event {
@@ -31,10 +31,10 @@ struct Event {
 };
 
 struct Infrastructure {
-  std::vector<double> link_days;      // current transit time per link
-  std::vector<double> node_capacity;  // current capacity per node, TEU/day
+  std::vector<double> link_days;        // current transit time per link
+  std::vector<double> node_capacity;    // current capacity per node, TEU/day
   std::vector<double> route_teu_today;  // TEU that started a trip on each route today
-  std::vector<double> link_flow_teu;   // 30-day moving average of that, for appraisal
+  std::vector<double> link_flow_teu;    // 30-day moving average of that, for appraisal
   std::vector<Project> projects;
 
   void init(const Model& m);

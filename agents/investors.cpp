@@ -27,13 +27,15 @@ double Investors::expected_return(const Model& m, const Project& p, const Infras
     double used = 0;
     if (n.crossing >= 0) {
       const double cap = std::max(1.0, infra.node_capacity[p.node]);
-      used = std::min(1.0, crossings.utilisation[n.crossing] + crossings.queue_teu[n.crossing] / (30 * cap));
+      used = std::min(
+          1.0, crossings.utilisation[n.crossing] + crossings.queue_teu[n.crossing] / (30 * cap));
     }
     benefit = p.capacity_teu_per_day * used * 365.0 *
               (n.fee_usd_per_teu + m.params.trade.transit_service_usd_per_teu);
   }
   if (p.link >= 0)
-    benefit += p.days_saved * ip.value_of_time_saved_usd_per_teu_day * infra.link_flow_teu[p.link] * 365.0;
+    benefit +=
+        p.days_saved * ip.value_of_time_saved_usd_per_teu_day * infra.link_flow_teu[p.link] * 365.0;
   return p.cost.usd() > 0 ? benefit / p.cost.usd() : 0.0;
 }
 
@@ -49,8 +51,9 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
     const int node = net.crossings()[x];
     bool pending = false;
     for (const auto& p : infra.projects)
-      pending = pending || (p.node == node && p.by_investors &&
-                            (p.status == ProjectStatus::kCandidate || p.status == ProjectStatus::kBuilding));
+      pending = pending ||
+                (p.node == node && p.by_investors &&
+                 (p.status == ProjectStatus::kCandidate || p.status == ProjectStatus::kBuilding));
     if (pending) continue;
     Project p;
     p.name = "expand_" + net.nodes()[node].name + "_" + ctx.date.iso();
@@ -96,7 +99,8 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
       infra.fund(best, static_cast<int>(i), ctx, events);
     }
     // FDI into Kazakh producers of goods, in four placements a month.
-    const double fdi = monthly * spec.fdi_share * std::max(0.0, 1.0 + ip.fdi_contact_effect * (contact - 1.0));
+    const double fdi =
+        monthly * spec.fdi_share * std::max(0.0, 1.0 + ip.fdi_contact_effect * (contact - 1.0));
     if (fdi <= 0) continue;
     std::uint32_t total = 0;
     for (const auto& L : m.regions) total += L.country == m.kz ? L.count : 0;

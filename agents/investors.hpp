@@ -20,8 +20,8 @@ struct Investors {
   std::vector<Money> budget;
 
   void init(const Model& m);
-  void month(const DayContext& ctx, Infrastructure& infra, const Crossings& crossings,
-             Firms& firms, const Travellers& travel, std::vector<Event>& events, Ledger& ledger,
+  void month(const DayContext& ctx, Infrastructure& infra, const Crossings& crossings, Firms& firms,
+             const Travellers& travel, std::vector<Event>& events, Ledger& ledger,
              DayOutcomes& out);
   // Expected annual return of a project (benefit per year over cost).
   double expected_return(const Model& m, const Project& p, const Infrastructure& infra,

@@ -8,7 +8,8 @@ std::array<double, kCurrencies> Settlement::spread_bp(const Model& m, bool clear
   const auto& sp = m.params.settlement;
   std::array<double, kCurrencies> out{};
   for (int c = 0; c < kCurrencies; ++c) out[c] = sp.currencies.at(kCurrencyNames[c]).spread_bp;
-  if (clearing) out[kCNY] = std::max(0.0, out[kCNY] - m.params.policy.rmb_clearing.spread_reduction_bp);
+  if (clearing)
+    out[kCNY] = std::max(0.0, out[kCNY] - m.params.policy.rmb_clearing.spread_reduction_bp);
   return out;
 }
 
@@ -59,7 +60,8 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
     const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
     int currency = kUSD;
     if (cnkz) {
-      const double u = Rng::unit(ctx.rng.words(ships.uid[s], ctx.day, Purpose::kSettlement)[0]) * sum;
+      const double u =
+          Rng::unit(ctx.rng.words(ships.uid[s], ctx.day, Purpose::kSettlement)[0]) * sum;
       currency = 0;
       while (currency < kCurrencies - 1 && cdf[currency] <= u) ++currency;
     }

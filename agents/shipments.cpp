@@ -152,7 +152,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
       const Money freight =
           Money::usd((pipe ? v.usd() / tp.value_per_teu_usd[s] : units) * tariffs);
       firms.cash[i] -= fee_transit + fee_nodes + freight;
-    firms.profit_month[i] -= static_cast<float>((fee_transit + fee_nodes + freight).usd());
+      firms.profit_month[i] -= static_cast<float>((fee_transit + fee_nodes + freight).usd());
       ledger.transit_fees += fee_transit;
       ledger.border_fees += fee_nodes;
       ledger.freight += freight;

@@ -19,12 +19,12 @@ enum class ShipState : std::uint8_t { kFree, kMoving, kQueued, kDwell, kDelivere
 // The day's route costs, choice probabilities and the trade-cost factor they imply.
 struct RouteTables {
   int max_routes = 0;
-  std::vector<double> fixed_usd_per_teu, days;  // per route, today
+  std::vector<double> fixed_usd_per_teu, days;                    // per route, today
   std::vector<double> tariff_usd_per_teu, node_fees_usd_per_teu;  // per route, fixed
-  std::vector<std::uint8_t> open;               // 0 where a node on the route has no capacity
-  std::vector<double> cdf;                      // [(od * kSectors + s) * max_routes + k]
-  std::vector<double> reference_cost;           // [od * kSectors + s], share of value
-  std::vector<double> cost;                     // today's expected cost share
+  std::vector<std::uint8_t> open;      // 0 where a node on the route has no capacity
+  std::vector<double> cdf;             // [(od * kSectors + s) * max_routes + k]
+  std::vector<double> reference_cost;  // [od * kSectors + s], share of value
+  std::vector<double> cost;            // today's expected cost share
 
   // Expected generalised cost per value (logit inclusive value) and choice probabilities.
   void compute(const DayContext& ctx, const Infrastructure& infra, const Crossings& crossings,
@@ -42,7 +42,7 @@ struct Shipments {
   std::vector<std::int32_t> delivered;   // today's deliveries, in order
   std::size_t n_delivered = 0, high_water = 0;
   std::uint64_t next_uid = 0;
-  std::uint64_t deferred = 0;            // proposals not shipped because the pool was full
+  std::uint64_t deferred = 0;  // proposals not shipped because the pool was full
 
   void init(std::size_t capacity);
   std::size_t capacity() const { return state.size(); }
@@ -50,16 +50,15 @@ struct Shipments {
 
   // Turns firms' proposals into shipments, in firm order.
   void dispatch(const DayContext& ctx, Firms& firms, const TradeTables& trade,
-                const RouteTables& routes, Infrastructure& infra, Ledger& ledger,
-                DayOutcomes& out);
+                const RouteTables& routes, Infrastructure& infra, Ledger& ledger, DayOutcomes& out);
   // Moves every shipment one day; arrivals are handled in slot order.
   void move(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings);
   // Shipment s reached the end of its current link: delivered, queued, or on its way.
   void arrive(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings,
               std::int32_t s, double carry);
   // Shipment s is cleared at `node`: it spends the node's processing days, then departs.
-  void dwell_or_depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s,
-                       int node, double carry);
+  void dwell_or_depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s, int node,
+                       double carry);
   void depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s, double carry);
   bool on_pipeline(const DayContext& ctx, std::int32_t s) const;
   void release(std::int32_t s);

@@ -46,14 +46,16 @@ double Travellers::mean_trips(const DayContext& ctx, int a, int b, int purpose) 
   const int dir = A.country == m.cn ? kCnToKz : kKzToCn;
   // The 2013 base trips were made with a visa. A visa exemption removes the burden for the
   // share of trips short enough to fit the maximum stay.
-  const double burden = tp.visa_fee_usd + tp.visa_processing_days * tp.value_of_time_usd_per_day[purpose];
+  const double burden =
+      tp.visa_fee_usd + tp.visa_processing_days * tp.value_of_time_usd_per_day[purpose];
   double relief = 0;
   if (ctx.policy.visa_free[dir])
     relief = burden * (1.0 - std::exp(-ctx.policy.max_stay_days[dir] / tp.mean_stay_days[purpose]));
   const double visa = std::exp(relief / tp.visa_cost_scale_usd[purpose]);
   const double income = std::pow(m.gdp_index[A.country][ctx.day], tp.income_elasticity);
   const double promo = purpose == kTourist ? 1.0 + ctx.policy.tourism_uplift[dir] : 1.0;
-  return it->second[purpose] / 365.0 * region_share(m, a) * region_share(m, b) * visa * income * promo;
+  return it->second[purpose] / 365.0 * region_share(m, a) * region_share(m, b) * visa * income *
+         promo;
 }
 
 void Travellers::step(const DayContext& ctx, DayOutcomes& out) {
@@ -68,7 +70,8 @@ void Travellers::step(const DayContext& ctx, DayOutcomes& out) {
       const int origin = m.regions[a].country == m.cn ? 0 : 1;
       for (int p = 0; p < kPurposes; ++p) {
         const std::uint64_t cohort = (static_cast<std::uint64_t>(a) * nr + b) * kPurposes + p;
-        const double trips = ctx.rng.poisson(mean_trips(ctx, a, b, p), cohort, ctx.day, Purpose::kTravel);
+        const double trips =
+            ctx.rng.poisson(mean_trips(ctx, a, b, p), cohort, ctx.day, Purpose::kTravel);
         out.arrivals[origin][p] += trips;
         if (p == kBusiness) {
           contacts[a * nr + b] += trips;

@@ -71,7 +71,8 @@ Handle write_strings(hid_t parent, const std::string& name, const std::vector<st
             H5Dclose);
   std::vector<const char*> p;
   for (const auto& s : v) p.push_back(s.c_str());
-  if (n) check(H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "write " + name);
+  if (n)
+    check(H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "write " + name);
   return ds;
 }
 }  // namespace
@@ -124,9 +125,10 @@ int Group::variable(const std::string& name, const std::vector<std::string>& dim
     maxshape.push_back(dim.growing ? H5S_UNLIMITED : dim.size);
     chunk.push_back(dim.growing ? chunk_ : std::max<hsize_t>(1, dim.size));
   }
-  Handle space(check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), maxshape.data()),
-                     "space"),
-               H5Sclose);
+  Handle space(
+      check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), maxshape.data()),
+            "space"),
+      H5Sclose);
   Handle plist(check(H5Pcreate(H5P_DATASET_CREATE), "plist"), H5Pclose);
   H5Pset_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data());
   if (compression > 0) {
@@ -155,7 +157,8 @@ void Group::append(int v, const double* data, std::size_t rows) {
   var.shape[0] += rows;
   check(H5Dset_extent(var.ds.get(), var.shape.data()), "extend");
   Handle file_space(check(H5Dget_space(var.ds.get()), "space"), H5Sclose);
-  H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+  H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                      nullptr);
   Handle mem(check(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "mem"),
              H5Sclose);
   check(H5Dwrite(var.ds.get(), H5T_NATIVE_DOUBLE, mem.get(), file_space.get(), H5P_DEFAULT, data),

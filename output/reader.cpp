@@ -76,7 +76,8 @@ std::vector<std::string> read_strings(const std::string& file, const std::string
 
 std::string read_string_attr(const std::string& file, const std::string& name) {
   auto f = open_file(file);
-  h5::Handle a(h5::check(H5Aopen(f.get(), name.c_str(), H5P_DEFAULT), "attribute " + name), H5Aclose);
+  h5::Handle a(h5::check(H5Aopen(f.get(), name.c_str(), H5P_DEFAULT), "attribute " + name),
+               H5Aclose);
   h5::Handle t(H5Aget_type(a.get()), H5Tclose);
   char* p = nullptr;
   h5::check(H5Aread(a.get(), t.get(), &p), "read attribute " + name);
@@ -87,7 +88,8 @@ std::string read_string_attr(const std::string& file, const std::string& name) {
 
 std::int64_t read_int_attr(const std::string& file, const std::string& name) {
   auto f = open_file(file);
-  h5::Handle a(h5::check(H5Aopen(f.get(), name.c_str(), H5P_DEFAULT), "attribute " + name), H5Aclose);
+  h5::Handle a(h5::check(H5Aopen(f.get(), name.c_str(), H5P_DEFAULT), "attribute " + name),
+               H5Aclose);
   std::int64_t v = 0;
   h5::check(H5Aread(a.get(), H5T_NATIVE_INT64, &v), "read attribute " + name);
   return v;
@@ -104,8 +106,8 @@ std::string summary_table(const std::string& file) {
   const auto jobs = read_array(file, "annual/jobs_transit").values;
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-6s %12s %14s %12s %10s %12s %12s %12s\n", "year",
-                "trade_bn", "kz_transit_kteu", "sea_kteu", "rmb_share", "arrivals_k", "queue_days",
+  std::snprintf(line, sizeof line, "%-6s %12s %14s %12s %10s %12s %12s %12s\n", "year", "trade_bn",
+                "kz_transit_kteu", "sea_kteu", "rmb_share", "arrivals_k", "queue_days",
                 "jobs_transit");
   out += line;
   const std::size_t nc = transit.shape.size() > 1 ? transit.shape[1] : 1;

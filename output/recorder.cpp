@@ -14,10 +14,14 @@ namespace {
 using Attrs = std::vector<std::pair<std::string, std::string>>;
 const char* aggregation_name(Aggregation a) {
   switch (a) {
-    case Aggregation::kSum: return "sum";
-    case Aggregation::kMean: return "mean";
-    case Aggregation::kLast: return "last";
-    case Aggregation::kWeightedMean: return "weighted_mean";
+    case Aggregation::kSum:
+      return "sum";
+    case Aggregation::kMean:
+      return "mean";
+    case Aggregation::kLast:
+      return "last";
+    case Aggregation::kWeightedMean:
+      return "weighted_mean";
   }
   return "";
 }
@@ -33,8 +37,7 @@ std::vector<std::string> dimension_labels(const Model& m, const std::string& dim
   }
   if (dim == "traveller_origin") return {m.countries[m.cn], m.countries[m.kz]};
   if (dim == "purpose") return {kPurposeNames.begin(), kPurposeNames.end()};
-  if (dim == "firm_country")
-    return {m.countries.begin(), m.countries.begin() + m.n_firm_countries};
+  if (dim == "firm_country") return {m.countries.begin(), m.countries.begin() + m.n_firm_countries};
   if (dim == "sector") return {kSectorNames.begin(), kSectorNames.end()};
   if (dim == "currency") return {kCurrencyNames.begin(), kCurrencyNames.end()};
   throw std::logic_error("unknown dimension " + dim);
@@ -45,11 +48,13 @@ std::vector<SeriesSpec> output_series(const Model& m) {
   std::vector<SeriesSpec> s;
   auto add = [&](std::string name, std::string units, std::string desc,
                  std::vector<std::string> dims, A agg, auto fill) {
-    s.push_back({std::move(name), std::move(units), std::move(desc), std::move(dims), agg, fill, {}});
+    s.push_back(
+        {std::move(name), std::move(units), std::move(desc), std::move(dims), agg, fill, {}});
   };
   const int cn = m.cn, kz = m.kz;
-  add("bilateral_trade_usd", "USD", "China-Kazakhstan goods trade, both directions, value dispatched",
-      {}, A::kSum, [cn, kz](const Model&, const State& st, double* r) {
+  add("bilateral_trade_usd", "USD",
+      "China-Kazakhstan goods trade, both directions, value dispatched", {}, A::kSum,
+      [cn, kz](const Model&, const State& st, double* r) {
         const int n = st.out.n_countries;
         r[0] = st.out.exports_usd[cn * n + kz] + st.out.exports_usd[kz * n + cn];
       });
@@ -96,8 +101,10 @@ std::vector<SeriesSpec> output_series(const Model& m) {
       for (double v : st.out.settled_cnkz_usd) t += v;
       return t;
     };
-    s.push_back({"rmb_settlement_share", "1",
-                 "share of China-Kazakhstan payments settled in yuan (value-weighted)", {},
+    s.push_back({"rmb_settlement_share",
+                 "1",
+                 "share of China-Kazakhstan payments settled in yuan (value-weighted)",
+                 {},
                  A::kWeightedMean,
                  [total](const Model&, const State& st, double* r) {
                    const double t = total(st);
@@ -106,13 +113,17 @@ std::vector<SeriesSpec> output_series(const Model& m) {
                  },
                  [total](const Model&, const State& st, double* r) { r[0] = total(st); }});
   }
-  add("settlement_cost_bp", "bp", "cost of settling a China-Kazakhstan payment in each currency: spread plus interest over the settlement delay",
+  add("settlement_cost_bp", "bp",
+      "cost of settling a China-Kazakhstan payment in each currency: spread plus interest over the "
+      "settlement delay",
       {"currency"}, A::kMean, [](const Model&, const State& st, double* r) {
         std::copy(st.out.settlement_cost_bp.begin(), st.out.settlement_cost_bp.end(), r);
       });
   add("settlement_expected_cost_bp", "bp",
-      "expected settlement cost of a China-Kazakhstan pair choosing its currency (logit inclusive value)",
-      {}, A::kMean, [](const Model&, const State& st, double* r) { r[0] = st.out.settlement_expected_cost_bp; });
+      "expected settlement cost of a China-Kazakhstan pair choosing its currency (logit inclusive "
+      "value)",
+      {}, A::kMean,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.settlement_expected_cost_bp; });
   add("transit_fee_revenue_usd", "USD", "transit fees collected by Kazakhstan", {}, A::kSum,
       [](const Model&, const State& st, double* r) { r[0] = st.out.transit_fee_revenue_usd; });
   add("border_fee_revenue_usd", "USD", "port and crossing fees collected", {}, A::kSum,
@@ -122,7 +133,9 @@ std::vector<SeriesSpec> output_series(const Model& m) {
         r[0] = st.out.infrastructure_investment_usd + st.out.fdi_usd;
       });
   add("infrastructure_investment_usd", "USD", "infrastructure construction spending", {}, A::kSum,
-      [](const Model&, const State& st, double* r) { r[0] = st.out.infrastructure_investment_usd; });
+      [](const Model&, const State& st, double* r) {
+        r[0] = st.out.infrastructure_investment_usd;
+      });
   add("fdi_usd", "USD", "direct investment placed in Kazakh firms", {}, A::kSum,
       [](const Model&, const State& st, double* r) { r[0] = st.out.fdi_usd; });
   add("tourist_spending_usd", "USD", "spending by arriving tourists", {}, A::kSum,
@@ -164,7 +177,9 @@ struct H5Recorder::Period {
 };
 
 H5Recorder::H5Recorder(const std::string& path, const Model& m, const RunInfo& info)
-    : path_(path), tmp_(path + ".tmp"), series_(output_series(m)),
+    : path_(path),
+      tmp_(path + ".tmp"),
+      series_(output_series(m)),
       compression_(m.params.output.compression) {
   namespace fs = std::filesystem;
   const fs::path parent = fs::path(path).parent_path();
@@ -198,20 +213,22 @@ H5Recorder::H5Recorder(const std::string& path, const Model& m, const RunInfo& i
     auto p = std::make_unique<Period>();
     p->kind = kind;
     p->group = std::make_unique<h5::Group>(root, name);
-    p->group->growing_dim("time", chunk, {{"units", units}, {"calendar", "standard"},
-                                           {"long_name", kind == Period::kDay ? "date"
-                                                                              : "first day of period"}});
+    p->group->growing_dim("time", chunk,
+                          {{"units", units},
+                           {"calendar", "standard"},
+                           {"long_name", kind == Period::kDay ? "date" : "first day of period"}});
     for (const char* d : {"origin", "destination", "corridor", "crossing", "traveller_origin",
                           "purpose", "firm_country", "sector", "currency"})
       p->group->dim(d, dimension_labels(m, d));
     for (std::size_t j = 0; j < series_.size(); ++j) {
       std::vector<std::string> dims{"time"};
       dims.insert(dims.end(), series_[j].dims.begin(), series_[j].dims.end());
-      p->vars.push_back(p->group->variable(
-          series_[j].name, dims,
-          {{"units", series_[j].units}, {"long_name", series_[j].description},
-           {"aggregation", aggregation_name(series_[j].aggregation)}},
-          compression_));
+      p->vars.push_back(
+          p->group->variable(series_[j].name, dims,
+                             {{"units", series_[j].units},
+                              {"long_name", series_[j].description},
+                              {"aggregation", aggregation_name(series_[j].aggregation)}},
+                             compression_));
       p->sum.emplace_back(width_[j], 0.0);
       p->wsum.emplace_back(width_[j], 0.0);
       p->last.emplace_back(width_[j], 0.0);
@@ -228,7 +245,8 @@ H5Recorder::H5Recorder(const std::string& path, const Model& m, const RunInfo& i
   // Panel: an evenly spaced sample of firms, snapshotted every panel_every_days.
   const std::uint32_t n = std::min<std::uint32_t>(m.n_firms, m.params.output.panel_firms);
   for (std::uint32_t k = 0; k < n; ++k)
-    panel_firms_.push_back(static_cast<std::uint32_t>(static_cast<std::uint64_t>(k) * m.n_firms / n));
+    panel_firms_.push_back(
+        static_cast<std::uint32_t>(static_cast<std::uint64_t>(k) * m.n_firms / n));
   panel_ = std::make_unique<h5::Group>(root, "panel");
   panel_->growing_dim("time", 1, {{"units", units}, {"calendar", "standard"}});
   panel_->dim("firm", std::vector<std::int32_t>(panel_firms_.begin(), panel_firms_.end()),
@@ -280,7 +298,8 @@ void H5Recorder::record(const Simulation& sim) {
     for (Period* p : {daily_.get(), monthly_.get(), annual_.get()}) {
       auto& sum = p->sum[j];
       auto& wsum = p->wsum[j];
-      if (p->days == 0) std::fill(sum.begin(), sum.end(), 0.0), std::fill(wsum.begin(), wsum.end(), 0.0);
+      if (p->days == 0)
+        std::fill(sum.begin(), sum.end(), 0.0), std::fill(wsum.begin(), wsum.end(), 0.0);
       for (std::size_t k = 0; k < width_[j]; ++k) {
         const double v = value[k];
         if (series_[j].aggregation == Aggregation::kWeightedMean) {
@@ -302,9 +321,15 @@ void H5Recorder::record(const Simulation& sim) {
       for (std::size_t k = 0; k < width_[j]; ++k) {
         double v;
         switch (series_[j].aggregation) {
-          case Aggregation::kSum: v = p->sum[j][k]; break;
-          case Aggregation::kMean: v = p->sum[j][k] / p->days; break;
-          case Aggregation::kLast: v = p->last[j][k]; break;
+          case Aggregation::kSum:
+            v = p->sum[j][k];
+            break;
+          case Aggregation::kMean:
+            v = p->sum[j][k] / p->days;
+            break;
+          case Aggregation::kLast:
+            v = p->last[j][k];
+            break;
           default:
             v = p->wsum[j][k] > 0 ? p->sum[j][k] / p->wsum[j][k]
                                   : std::numeric_limits<double>::quiet_NaN();
@@ -377,9 +402,11 @@ void H5Recorder::finish(const Simulation& sim, double wall_seconds) {
       kind.push_back(e.kind);
       name.push_back(e.name);
     }
-    ev.growing_dim("event", std::max<std::size_t>(1, index.size()), {{"long_name", "event number"}});
+    ev.growing_dim("event", std::max<std::size_t>(1, index.size()),
+                   {{"long_name", "event number"}});
     if (!index.empty()) ev.append_dim(index.data(), index.size());
-    const int v_day = ev.variable("day", {"event"}, {{"long_name", "day index since start_date"}}, 0);
+    const int v_day =
+        ev.variable("day", {"event"}, {{"long_name", "day index since start_date"}}, 0);
     const int v_value = ev.variable(
         "value", {"event"},
         {{"long_name", "lever value, project cost (USD) or added capacity / days saved"}}, 0);

@@ -14,7 +14,7 @@ struct RunPlan {
   std::vector<std::string> overrides;  // key.path=value, applied after the files
   std::optional<std::uint64_t> seed;   // default: run.seed of the config
   int threads = 1;
-  std::string output;                  // HDF5 file to write
+  std::string output;  // HDF5 file to write
 };
 
 struct RunResult {

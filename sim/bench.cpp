@@ -30,8 +30,8 @@ int bench_main(int argc, char** argv) {
   po::options_description opts("corridor bench [options]");
   opts.add_options()("help,h", "this help")("config", po::value(&config), "base config")(
       "firms", po::value(&firms), "firm agents")("days", po::value(&days), "days to simulate")(
-      "threads", po::value(&threads), "worker threads")("output", po::bool_switch(&with_output),
-                                                         "also write the HDF5 output (to a temp file)");
+      "threads", po::value(&threads), "worker threads")(
+      "output", po::bool_switch(&with_output), "also write the HDF5 output (to a temp file)");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, opts), vm);
   po::notify(vm);
@@ -62,7 +62,8 @@ int bench_main(int argc, char** argv) {
               sim.state().shipments.capacity());
   const auto& secs = sim.phase_seconds();
   for (std::size_t p = 0; p < secs.size(); ++p) {
-    const char* name = p < Simulation::schedule().size() ? Simulation::schedule()[p].name : "record";
+    const char* name =
+        p < Simulation::schedule().size() ? Simulation::schedule()[p].name : "record";
     std::printf("phase %-14s %8.3f s  %5.1f%%\n", name, secs[p], 100 * secs[p] / wall);
   }
   return 0;

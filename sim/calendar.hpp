@@ -47,7 +47,10 @@ class Date {
   constexpr int year() const { return ymd().year; }
   constexpr int month() const { return ymd().month; }
   constexpr bool first_of_month() const { return ymd().day == 1; }
-  constexpr bool first_of_year() const { auto v = ymd(); return v.day == 1 && v.month == 1; }
+  constexpr bool first_of_year() const {
+    auto v = ymd();
+    return v.day == 1 && v.month == 1;
+  }
   std::string iso() const;
 
   friend constexpr auto operator<=>(Date a, Date b) = default;

@@ -19,7 +19,9 @@ namespace fs = std::filesystem;
 class Reader {
  public:
   Reader(YAML::Node node, std::string file, std::string path, bool require_all)
-      : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)),
+      : node_(std::move(node)),
+        file_(std::move(file)),
+        path_(std::move(path)),
         require_all_(require_all) {}
 
   const std::string& file() const { return file_; }
@@ -53,9 +55,7 @@ class Reader {
 
   bool has(const std::string& k) const { return node_.IsMap() && node_[k]; }
 
-  Reader child(const std::string& k) const {
-    return Reader(node_[k], file_, key(k), require_all_);
-  }
+  Reader child(const std::string& k) const { return Reader(node_[k], file_, key(k), require_all_); }
 
   // Present: parse into out. Absent: an error only when this layer must be complete.
   bool need(const std::string& k) const {
@@ -68,8 +68,8 @@ class Reader {
   void each(F&& f) const {
     expect_map();
     for (auto it = node_.begin(); it != node_.end(); ++it)
-      f(it->first.as<std::string>(), Reader(it->second, file_, key(it->first.as<std::string>()),
-                                            require_all_));
+      f(it->first.as<std::string>(),
+        Reader(it->second, file_, key(it->first.as<std::string>()), require_all_));
   }
 
   double as_double(const std::string& k, const YAML::Node& n, double lo, double hi) const {
@@ -138,8 +138,10 @@ class Reader {
       return;
     }
     const YAML::Node n = node_[k];
-    if (n.IsNull()) out.reset();
-    else out = date(k, n);
+    if (n.IsNull())
+      out.reset();
+    else
+      out = date(k, n);
   }
   // Per-sector values: a map with exactly the six sector names.
   void get(const std::string& k, SectorArray& out, double lo, double hi) const {
@@ -247,11 +249,26 @@ void read_sector_map(const Reader& r, const std::string& key,
 }
 
 void read_firms(const Reader& r, FirmParams& p) {
-  r.allow({"count", "regions", "sectors", "exporter_share", "initial_partners",
-           "partner_search_rate", "partner_break_rate", "contact_effect", "productivity_sigma",
-           "capital_share", "utilisation_target", "price_adjustment", "price_elasticity",
-           "capital_output_years", "inventory_days",
-           "invest_rate", "depreciation_per_year", "hire_rate", "exit_months", "entry_rate"});
+  r.allow({"count",
+           "regions",
+           "sectors",
+           "exporter_share",
+           "initial_partners",
+           "partner_search_rate",
+           "partner_break_rate",
+           "contact_effect",
+           "productivity_sigma",
+           "capital_share",
+           "utilisation_target",
+           "price_adjustment",
+           "price_elasticity",
+           "capital_output_years",
+           "inventory_days",
+           "invest_rate",
+           "depreciation_per_year",
+           "hire_rate",
+           "exit_months",
+           "entry_rate"});
   r.get("count", p.count, 10, 100000000);
   if (r.need("regions"))
     read_named(r.child("regions"), p.regions, [](const Reader& e, RegionSpec& s) {
@@ -303,9 +320,9 @@ void read_economy(const Reader& r, EconomyParams& p) {
 }
 
 void read_trade(const Reader& r, TradeParams& p) {
-  r.allow({"base_flows_usd_bn", "market_nodes", "value_per_teu_usd", "shipment_teu", "max_wait_days",
-           "trade_elasticity", "oil_elasticity_energy", "oil_elasticity_metals", "fx_elasticity",
-           "transit_service_usd_per_teu"});
+  r.allow({"base_flows_usd_bn", "market_nodes", "value_per_teu_usd", "shipment_teu",
+           "max_wait_days", "trade_elasticity", "oil_elasticity_energy", "oil_elasticity_metals",
+           "fx_elasticity", "transit_service_usd_per_teu"});
   if (r.need("base_flows_usd_bn"))
     r.child("base_flows_usd_bn").each([&](const std::string& o, const Reader& e) {
       read_sector_map(r.child("base_flows_usd_bn"), o, p.base_flows_usd_bn[o], 0, 1e4);
@@ -442,7 +459,8 @@ void read_policy(const Reader& r, PolicyParams& p) {
   }
   if (r.need("tourism_year")) {
     const YAML::Node n = r.node()["tourism_year"];
-    if (n.IsNull()) p.tourism_year.clear();
+    if (n.IsNull())
+      p.tourism_year.clear();
     else
       read_named(r.child("tourism_year"), p.tourism_year, [](const Reader& e, TourismYear& t) {
         e.allow({"start", "end", "direction", "uplift"});
@@ -458,8 +476,7 @@ void read_policy(const Reader& r, PolicyParams& p) {
     read_named(r.child("infrastructure"), p.infrastructure, read_project);
   if (r.need("border_processing"))
     r.child("border_processing").each([&](const std::string& crossing, const Reader&) {
-      p.border_processing[crossing] =
-          read_schedule(r.child("border_processing"), crossing, 0, 60);
+      p.border_processing[crossing] = read_schedule(r.child("border_processing"), crossing, 0, 60);
     });
 }
 
@@ -534,8 +551,7 @@ void collect_layers(const std::string& path, std::vector<Layer>& layers, int dep
   layer.node = parse_file(path, layer.text);
   if (layer.node["base"]) {
     const YAML::Node b = layer.node["base"];
-    if (!b.IsScalar())
-      throw InputError(path, b.Mark().line + 1, "base", "expected a file path");
+    if (!b.IsScalar()) throw InputError(path, b.Mark().line + 1, "base", "expected a file path");
     const fs::path base = fs::path(path).parent_path() / b.as<std::string>();
     if (!fs::exists(base))
       throw InputError(path, b.Mark().line + 1, "base", "base file not found: " + base.string());
@@ -616,8 +632,7 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   YAML::Node merged(YAML::NodeType::Map);
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const Layer& l = layers[i];
-    read_layer(Reader(l.node, l.path, "", i == 0), out.params,
-               fs::path(l.path).parent_path());
+    read_layer(Reader(l.node, l.path, "", i == 0), out.params, fs::path(l.path).parent_path());
     merged = merge(merged, l.node);
     out.config_text += "# ---- " + l.path + "\n" + l.text;
     if (l.node["description"] && l.node["description"].IsScalar())

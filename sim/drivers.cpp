@@ -16,7 +16,9 @@ std::vector<std::string> split(const std::string& line) {
   if (!line.empty() && line.back() == ',') out.emplace_back();
   return out;
 }
-double mid_year(int y) { return Date(y, 7, 1).serial(); }
+double mid_year(int y) {
+  return Date(y, 7, 1).serial();
+}
 }  // namespace
 
 DriverTable::DriverTable(const std::string& file) : file_(file) {
@@ -67,8 +69,10 @@ std::vector<double> DriverTable::daily_level(const std::string& name, Date start
     const double t = (start + d).serial();
     std::size_t i = 0;
     while (i + 1 < years_.size() && mid_year(years_[i + 1]) <= t) ++i;
-    if (t <= mid_year(years_.front())) out[d] = col.front();
-    else if (i + 1 >= years_.size()) out[d] = col.back();
+    if (t <= mid_year(years_.front()))
+      out[d] = col.front();
+    else if (i + 1 >= years_.size())
+      out[d] = col.back();
     else {
       const double w = (t - mid_year(years_[i])) / (mid_year(years_[i + 1]) - mid_year(years_[i]));
       out[d] = col[i] * (1 - w) + col[i + 1] * w;
@@ -93,9 +97,11 @@ std::vector<double> DriverTable::daily_growth_index(const std::string& name, Dat
     std::size_t i = 0;
     while (i + 1 < years_.size() && mid_year(years_[i + 1]) <= t) ++i;
     double li;
-    if (t <= mid_year(years_.front())) li = log_index.front();
+    if (t <= mid_year(years_.front()))
+      li = log_index.front();
     else if (i + 1 >= years_.size())  // beyond the table: keep the last growth rate
-      li = log_index.back() + std::log1p(col.back() / 100.0) * (t - mid_year(years_.back())) / 365.25;
+      li = log_index.back() +
+           std::log1p(col.back() / 100.0) * (t - mid_year(years_.back())) / 365.25;
     else {
       const double w = (t - mid_year(years_[i])) / (mid_year(years_[i + 1]) - mid_year(years_[i]));
       li = log_index[i] * (1 - w) + log_index[i + 1] * w;

@@ -70,8 +70,8 @@ int cmd_run(int argc, char** argv) {
   std::vector<std::string> sets;
   int threads = 0;
   std::uint64_t seed = 0;
-  opts.add_options()("help,h", "this help")(
-      "output,o", po::value(&output), "output HDF5 file (default results/<config name>.h5)")(
+  opts.add_options()("help,h", "this help")("output,o", po::value(&output),
+                                            "output HDF5 file (default results/<config name>.h5)")(
       "seed", po::value(&seed), "random seed (default: run.seed of the config)")(
       "threads", po::value(&threads), "worker threads (default: all cores)")(
       "set", po::value(&sets)->composing(), "override a parameter: key.path=value (repeatable)")(
@@ -134,7 +134,8 @@ int cmd_summary(int argc, char** argv) {
 // compare is plotting and tables: it runs the Python analysis package, so figures are
 // made in one place.
 int cmd_compare(int argc, char** argv) {
-  std::string cmd = "PYTHONPATH=\"" CORRIDOR_ANALYSIS_DIR "${PYTHONPATH:+:$PYTHONPATH}\" "
+  std::string cmd = "PYTHONPATH=\"" CORRIDOR_ANALYSIS_DIR
+                    "${PYTHONPATH:+:$PYTHONPATH}\" "
                     "/usr/bin/python3 -m corridor_analysis.compare_cli";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

@@ -85,7 +85,8 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     layout.country = m->country_index(nodes[layout.node].country);
     layout.first = next;
     layout.count = region_counts[ri++];
-    const SectorArray shares = r.sectors ? *r.sectors : p.firms.sectors.at(nodes[layout.node].country);
+    const SectorArray shares =
+        r.sectors ? *r.sectors : p.firms.sectors.at(nodes[layout.node].country);
     const auto sc = apportion(layout.count, std::vector<double>(shares.begin(), shares.end()));
     std::uint32_t s_next = next;
     for (int s = 0; s < kSectors; ++s) {
@@ -134,11 +135,13 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
                            "unknown destination country (no regions and no market node)");
         for (int s = 0; s < kSectors; ++s) m->base_exports[c](s) += by_sector[s] * 1e9 / 365.0;
       }
-    m->base_output[c] =
-        (IoMatrix::Identity() - m->io[c]).partialPivLu().solve(m->base_final[c] + m->base_exports[c]);
+    m->base_output[c] = (IoMatrix::Identity() - m->io[c])
+                            .partialPivLu()
+                            .solve(m->base_final[c] + m->base_exports[c]);
     for (int s = 0; s < kSectors; ++s)
       m->wage_per_worker_day[c][s] =
-          m->base_jobs[c][s] > 0 ? p.economy.wage_share * m->base_output[c](s) / m->base_jobs[c][s] : 0.0;
+          m->base_jobs[c][s] > 0 ? p.economy.wage_share * m->base_output[c](s) / m->base_jobs[c][s]
+                                 : 0.0;
   }
 
   // Origin-destination pairs with candidate routes.
@@ -153,7 +156,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
       if (m->market_node_of_country[c] >= 0)
         dests.push_back({m->market_node_of_country[c], static_cast<int>(c)});
     for (const auto& [dn, dc] : dests) {
-      OdPair od{static_cast<int>(r), m->regions[r].node, dn, oc, dc, 0, 0, 0, 0,
+      OdPair od{static_cast<int>(r),       m->regions[r].node, dn, oc, dc, 0, 0, 0, 0,
                 oc != m->kz && dc != m->kz};
       std::tie(od.routes_begin, od.routes_end) =
           m->network.add_routes(od.origin_node, dn, false, p.network.k_routes);

@@ -16,8 +16,8 @@ using SectorVector = Eigen::Matrix<double, kSectors, 1>;
 using IoMatrix = Eigen::Matrix<double, kSectors, kSectors>;
 
 struct RegionLayout {
-  int node;                 // network node index
-  int country;              // index into Model::countries
+  int node;                            // network node index
+  int country;                         // index into Model::countries
   std::uint32_t first = 0, count = 0;  // firms of this region are [first, first+count)
   std::array<std::uint32_t, kSectors> sector_first{}, sector_count{};
 };
@@ -28,15 +28,18 @@ struct OdPair {
   int origin_region;
   int origin_node, dest_node;
   int origin_country, dest_country;
-  int routes_begin, routes_end;   // container routes
-  int pipe_begin, pipe_end;       // pipeline routes (energy), may be empty
-  bool transit;                   // neither end in Kazakhstan
+  int routes_begin, routes_end;  // container routes
+  int pipe_begin, pipe_end;      // pipeline routes (energy), may be empty
+  bool transit;                  // neither end in Kazakhstan
 };
 
 struct Model {
   Model(Params p, std::string text, std::string resolved, std::string desc, Network net)
-      : params(std::move(p)), config_text(std::move(text)), resolved_yaml(std::move(resolved)),
-        description(std::move(desc)), network(std::move(net)) {}
+      : params(std::move(p)),
+        config_text(std::move(text)),
+        resolved_yaml(std::move(resolved)),
+        description(std::move(desc)),
+        network(std::move(net)) {}
 
   Params params;
   std::string config_text, resolved_yaml, description;

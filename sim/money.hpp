@@ -17,8 +17,14 @@ class Money {
   constexpr std::int64_t cents() const { return cents_; }
   constexpr double usd() const { return static_cast<double>(cents_) / 100.0; }
 
-  constexpr Money& operator+=(Money o) { cents_ += o.cents_; return *this; }
-  constexpr Money& operator-=(Money o) { cents_ -= o.cents_; return *this; }
+  constexpr Money& operator+=(Money o) {
+    cents_ += o.cents_;
+    return *this;
+  }
+  constexpr Money& operator-=(Money o) {
+    cents_ -= o.cents_;
+    return *this;
+  }
   friend constexpr Money operator+(Money a, Money b) { return Money(a.cents_ + b.cents_); }
   friend constexpr Money operator-(Money a, Money b) { return Money(a.cents_ - b.cents_); }
   friend constexpr bool operator==(Money a, Money b) = default;

@@ -24,7 +24,13 @@ int parse_corridor(const std::string& c) {
 
 Network::Network(const NetworkParams& p) {
   for (const auto& [name, n] : p.nodes) {
-    Node node{name, n.country, n.kind, n.lat, n.lon, n.capacity_teu_per_day, n.fee_usd_per_teu,
+    Node node{name,
+              n.country,
+              n.kind,
+              n.lat,
+              n.lon,
+              n.capacity_teu_per_day,
+              n.fee_usd_per_teu,
               n.processing_days};
     if (n.capacity_teu_per_day > 0 || n.kind == "border" || n.kind == "port" ||
         n.kind == "dry_port") {
@@ -57,19 +63,18 @@ int Network::link_index(const std::string& name) const {
 // Yen's k shortest loopless paths. Edge weight: days plus tariff at 1 day per USD 500,
 // plus the processing days of the node entered; only used to enumerate candidates, the
 // shipment's own generalised cost picks among them.
-std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, bool pipeline,
-                                                  int k, int only_corridor) const {
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
-                                      boost::no_property,
-                                      boost::property<boost::edge_weight_t, double,
-                                                      boost::property<boost::edge_index_t, int>>>;
+std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, bool pipeline, int k,
+                                                  int only_corridor) const {
+  using Graph = boost::adjacency_list<
+      boost::vecS, boost::vecS, boost::directedS, boost::no_property,
+      boost::property<boost::edge_weight_t, double, boost::property<boost::edge_index_t, int>>>;
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> base(edges_.size());
   for (std::size_t e = 0; e < edges_.size(); ++e) {
     const Link& l = links_[edges_[e].link];
-    const bool allowed = (l.mode == Mode::kPipeline) == pipeline &&
-                         (only_corridor == kNoCorridor || l.corridor == kNoCorridor ||
-                          l.corridor == only_corridor);
+    const bool allowed =
+        (l.mode == Mode::kPipeline) == pipeline &&
+        (only_corridor == kNoCorridor || l.corridor == kNoCorridor || l.corridor == only_corridor);
     base[e] = allowed ? l.days + l.tariff_usd_per_teu / 500.0 +
                             (edges_[e].to == destination ? 0 : nodes_[edges_[e].to].processing_days)
                       : inf;
@@ -88,7 +93,8 @@ std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, b
     boost::dijkstra_shortest_paths(g, from,
                                    boost::predecessor_map(pred_v.data()).distance_map(dist.data()));
     // Boost marks unreachable vertices as their own predecessor.
-    if (destination == from || pred_v[destination] == static_cast<std::size_t>(destination)) return {};
+    if (destination == from || pred_v[destination] == static_cast<std::size_t>(destination))
+      return {};
     // Recover the edge used into each vertex: the cheapest edge consistent with dist.
     std::vector<int> path;
     int v = destination;
@@ -96,8 +102,7 @@ std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, b
       const int u = static_cast<int>(pred_v[v]);
       int best = -1;
       for (std::size_t e = 0; e < edges_.size(); ++e)
-        if (edges_[e].from == u && edges_[e].to == v && w[e] < inf &&
-            (best < 0 || w[e] < w[best]))
+        if (edges_[e].from == u && edges_[e].to == v && w[e] < inf && (best < 0 || w[e] < w[best]))
           best = static_cast<int>(e);
       path.push_back(best);
       v = u;
@@ -151,8 +156,13 @@ std::pair<int, int> Network::add_routes(int origin, int destination, bool pipeli
     for (auto& p : k_shortest(origin, destination, pipeline, 1, c))
       if (std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(p);
   for (const auto& path : paths) {
-    Route r{origin, destination, static_cast<std::uint32_t>(legs_.size()),
-            static_cast<std::uint16_t>(path.size()), kNoCorridor, false, pipeline};
+    Route r{origin,
+            destination,
+            static_cast<std::uint32_t>(legs_.size()),
+            static_cast<std::uint16_t>(path.size()),
+            kNoCorridor,
+            false,
+            pipeline};
     for (std::size_t i = 0; i < path.size(); ++i) {
       const Edge& e = edges_[path[i]];
       legs_.push_back(e.link);

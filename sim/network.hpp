@@ -22,7 +22,7 @@ struct Node {
   double capacity_teu_per_day;  // base capacity; projects add to it during a run
   double fee_usd_per_teu;
   double processing_days;
-  int crossing = -1;            // index among capacity-limited nodes, or -1
+  int crossing = -1;  // index among capacity-limited nodes, or -1
 };
 
 struct Link {
@@ -35,11 +35,11 @@ struct Link {
 };
 
 struct Route {
-  int origin, destination;       // node indices
-  std::uint32_t first_leg;       // into Network::legs (links) and Network::stops (nodes)
+  int origin, destination;  // node indices
+  std::uint32_t first_leg;  // into Network::legs (links) and Network::stops (nodes)
   std::uint16_t n_legs;
-  int corridor;                  // first corridor label along the route, or kNoCorridor
-  bool through_kz;               // passes a Kazakh node other than its ends
+  int corridor;     // first corridor label along the route, or kNoCorridor
+  bool through_kz;  // passes a Kazakh node other than its ends
   bool pipeline;
 };
 

@@ -22,11 +22,11 @@ struct DayOutcomes {
   std::vector<double> queue_days, queue_teu, throughput_teu, capacity_teu;  // per crossing
   std::array<std::array<double, kPurposes>, 2> arrivals{};  // [origin CN/KZ][purpose]
   std::array<double, kCurrencies> settled_cnkz_usd{};       // China-Kazakhstan payments by currency
-  std::array<double, kCurrencies> settlement_cost_bp{};  // quoted: spread plus cost of delay
+  std::array<double, kCurrencies> settlement_cost_bp{};     // quoted: spread plus cost of delay
   double settlement_expected_cost_bp = 0;  // logit inclusive value: a pair's expected cost
   double transit_fee_revenue_usd = 0, border_fee_revenue_usd = 0;
   double infrastructure_investment_usd = 0, fdi_usd = 0;
-  std::vector<double> output_usd;                // [firm country * kSectors + sector]
+  std::vector<double> output_usd;  // [firm country * kSectors + sector]
   // end-of-day stocks
   double jobs_transit = 0, jobs_tourism = 0, firms_active = 0, partnerships_cnkz = 0;
   double value_shipped_usd = 0, value_received_usd = 0, value_in_transit_usd = 0;
@@ -35,7 +35,8 @@ struct DayOutcomes {
   void resize(int countries, int crossings, int firm_countries) {
     n_countries = countries;
     exports_usd.assign(countries * countries, 0.0);
-    for (auto* v : {&queue_days, &queue_teu, &throughput_teu, &capacity_teu}) v->assign(crossings, 0.0);
+    for (auto* v : {&queue_days, &queue_teu, &throughput_teu, &capacity_teu})
+      v->assign(crossings, 0.0);
     output_usd.assign(firm_countries * kSectors, 0.0);
   }
   void reset_flows() {

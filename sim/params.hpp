@@ -38,8 +38,8 @@ struct RunParams {
 
 struct NodeSpec {
   Origin origin;
-  std::string country;   // ISO-like code: CN, KZ, EU, UZ, IR, RU, AZ
-  std::string kind;      // region | port | border | dry_port | hub | market
+  std::string country;  // ISO-like code: CN, KZ, EU, UZ, IR, RU, AZ
+  std::string kind;     // region | port | border | dry_port | hub | market
   double lat = 0, lon = 0;
   double capacity_teu_per_day = 0;  // 0 = not capacity-limited
   double fee_usd_per_teu = 0;
@@ -49,7 +49,7 @@ struct NodeSpec {
 struct LinkSpec {
   Origin origin;
   std::string from, to;
-  std::string mode;      // rail | road | sea | pipeline
+  std::string mode;  // rail | road | sea | pipeline
   double days = 0;
   double tariff_usd_per_teu = 0;
   std::string corridor;  // northern | middle | southern | maritime | "" (domestic)
@@ -64,8 +64,8 @@ struct NetworkParams {
 
 struct RegionSpec {
   Origin origin;
-  double weight = 0;                     // share of firm agents
-  std::optional<SectorArray> sectors;    // overrides the country's sector shares
+  double weight = 0;                   // share of firm agents
+  std::optional<SectorArray> sectors;  // overrides the country's sector shares
 };
 
 struct FirmParams {
@@ -74,9 +74,9 @@ struct FirmParams {
   std::map<std::string, SectorArray> sectors;  // by country
   SectorArray exporter_share{};
   int initial_partners = 0;
-  double partner_search_rate = 0;   // per empty slot per day
-  double partner_break_rate = 0;    // per partnership per day
-  double contact_effect = 0;        // partnership rate multiplier per unit of business contact index
+  double partner_search_rate = 0;  // per empty slot per day
+  double partner_break_rate = 0;   // per partnership per day
+  double contact_effect = 0;       // partnership rate multiplier per unit of business contact index
   double productivity_sigma = 0;
   double capital_share = 0;
   double utilisation_target = 0;
@@ -84,19 +84,20 @@ struct FirmParams {
   double price_elasticity = 0;      // of a firm's share of domestic sector demand
   double capital_output_years = 0;  // initial capital over annual capacity
   double inventory_days = 0;
-  double invest_rate = 0;           // capital growth per month when expanding
+  double invest_rate = 0;  // capital growth per month when expanding
   double depreciation_per_year = 0;
-  double hire_rate = 0;             // share of labour gap closed per month
-  int exit_months = 0;              // months of losses before a firm exits
-  double entry_rate = 0;            // chance per month that a vacant slot gets a new firm
+  double hire_rate = 0;   // share of labour gap closed per month
+  int exit_months = 0;    // months of losses before a firm exits
+  double entry_rate = 0;  // chance per month that a vacant slot gets a new firm
 };
 
 struct EconomyParams {
-  std::map<std::string, SectorArray> final_demand_usd_bn;   // per year, 2013
-  std::map<std::string, std::array<SectorArray, kSectors>> io;  // io[c][i][j]: input i per USD output j
+  std::map<std::string, SectorArray> final_demand_usd_bn;  // per year, 2013
+  std::map<std::string, std::array<SectorArray, kSectors>>
+      io;                 // io[c][i][j]: input i per USD output j
   double wage_share = 0;  // wage bill over output value at base; sets the wage per worker
-  std::map<std::string, SectorArray> jobs;                  // workers represented, 2013
-  std::map<std::string, std::string> gdp_driver;            // country -> drivers column of growth
+  std::map<std::string, SectorArray> jobs;        // workers represented, 2013
+  std::map<std::string, std::string> gdp_driver;  // country -> drivers column of growth
 };
 
 struct TradeParams {
@@ -105,7 +106,7 @@ struct TradeParams {
   std::map<std::string, std::string> market_nodes;  // destination country -> node name
   SectorArray value_per_teu_usd{};
   double shipment_teu = 0;
-  double max_wait_days = 0;    // a part load ships once it holds this many days of orders
+  double max_wait_days = 0;  // a part load ships once it holds this many days of orders
   double trade_elasticity = 0;
   double oil_elasticity_energy = 0;
   double oil_elasticity_metals = 0;
@@ -126,7 +127,8 @@ struct TravelParams {
   double visa_processing_days = 0;
   std::array<double, kPurposes> value_of_time_usd_per_day{};
   std::array<double, kPurposes> visa_cost_scale_usd{};  // trips fall by exp(-burden/scale)
-  std::array<double, kPurposes> mean_stay_days{};  // exponential stay lengths; visa-free covers stays up to max_stay
+  std::array<double, kPurposes>
+      mean_stay_days{};  // exponential stay lengths; visa-free covers stays up to max_stay
   double income_elasticity = 0;
   double tourist_spend_usd = 0;
   double contact_half_life_days = 0;
@@ -140,7 +142,7 @@ struct CurrencySpec {
 
 struct SettlementParams {
   std::map<std::string, CurrencySpec> currencies;  // USD, CNY, KZT
-  double interest_rate = 0;                       // per year, cost of settlement delay
+  double interest_rate = 0;                        // per year, cost of settlement delay
   double logit_scale_bp = 0;
 };
 
@@ -155,9 +157,9 @@ struct InvestorSpec {
 
 struct ProjectSpec {
   Origin origin;
-  std::string target;          // node or link name
-  std::string decided_by;      // schedule | investors
-  Date start, completion;      // for schedule; investors use the lag
+  std::string target;      // node or link name
+  std::string decided_by;  // schedule | investors
+  Date start, completion;  // for schedule; investors use the lag
   double cost_usd_bn = 0;
   double capacity_teu_per_day = 0;
   double days_saved = 0;
@@ -166,13 +168,13 @@ struct ProjectSpec {
 
 struct InvestmentParams {
   std::map<std::string, InvestorSpec> investors;
-  double congestion_threshold = 0;        // queue, in days of capacity, that counts as congested
+  double congestion_threshold = 0;  // queue, in days of capacity, that counts as congested
   int congestion_days = 0;
-  double expansion_share = 0;             // requested capacity, share of current
+  double expansion_share = 0;  // requested capacity, share of current
   double expansion_cost_usd_per_teu_day = 0;
   int expansion_lag_days = 0;
   double value_of_time_saved_usd_per_teu_day = 0;
-  double fdi_capital_per_usd = 0;         // capital units added per USD of FDI
+  double fdi_capital_per_usd = 0;  // capital units added per USD of FDI
   double fdi_contact_effect = 0;
 };
 
@@ -203,7 +205,7 @@ struct PolicyParams {
   std::map<std::string, VisaFree> visa_free;  // cn_to_kz, kz_to_cn
   RmbClearing rmb_clearing;
   std::map<std::string, TourismYear> tourism_year;
-  std::vector<ScheduledValue> transit_fee;    // USD per TEU through Kazakhstan
+  std::vector<ScheduledValue> transit_fee;  // USD per TEU through Kazakhstan
   std::map<std::string, ProjectSpec> infrastructure;
   std::map<std::string, std::vector<ScheduledValue>> border_processing;  // crossing -> days
 };
@@ -236,8 +238,8 @@ struct Params {
 // The config as read: typed parameters, the text of every layer, and the merged tree.
 struct LoadedConfig {
   Params params;
-  std::string config_text;     // every file's text, in layer order
-  std::string resolved_yaml;   // the merged tree after all layers and --set
+  std::string config_text;    // every file's text, in layer order
+  std::string resolved_yaml;  // the merged tree after all layers and --set
   std::string description;
 };
 

@@ -26,14 +26,13 @@ void policy_at(const PolicyParams& p, const std::vector<double>& base_processing
   out.transit_fee_usd_per_teu = scheduled(p.transit_fee, day, 0.0);
   for (std::size_t n = 0; n < base_processing.size(); ++n) {
     auto it = p.border_processing.find(node_names[n]);
-    out.processing_days[n] =
-        it == p.border_processing.end() ? base_processing[n]
-                                        : scheduled(it->second, day, base_processing[n]);
+    out.processing_days[n] = it == p.border_processing.end()
+                                 ? base_processing[n]
+                                 : scheduled(it->second, day, base_processing[n]);
   }
 }
 
-void PolicyState::diff(const PolicyState& before,
-                       std::vector<std::pair<std::string, double>>& out,
+void PolicyState::diff(const PolicyState& before, std::vector<std::pair<std::string, double>>& out,
                        const std::vector<std::string>& node_names) const {
   for (int d = 0; d < 2; ++d) {
     if (visa_free[d] != before.visa_free[d])

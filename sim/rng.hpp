@@ -23,16 +23,15 @@ enum class Purpose : std::uint32_t {
 
 class Rng {
  public:
-  explicit Rng(std::uint64_t seed) : key_{{static_cast<std::uint32_t>(seed),
-                                             static_cast<std::uint32_t>(seed >> 32)}} {}
+  explicit Rng(std::uint64_t seed)
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}} {}
 
   // Four independent 32-bit words for one (agent, day, purpose, round).
   std::array<std::uint32_t, 4> words(std::uint64_t agent, std::int32_t day, Purpose purpose,
                                      std::uint32_t round = 0) const {
-    r123::Philox4x32::ctr_type ctr = {{static_cast<std::uint32_t>(agent),
-                                       static_cast<std::uint32_t>(agent >> 32),
-                                       static_cast<std::uint32_t>(day),
-                                       (static_cast<std::uint32_t>(purpose) << 24) ^ round}};
+    r123::Philox4x32::ctr_type ctr = {
+        {static_cast<std::uint32_t>(agent), static_cast<std::uint32_t>(agent >> 32),
+         static_cast<std::uint32_t>(day), (static_cast<std::uint32_t>(purpose) << 24) ^ round}};
     const auto r = gen_(ctr, key_);
     return {r[0], r[1], r[2], r[3]};
   }

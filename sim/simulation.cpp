@@ -17,7 +17,8 @@ const std::vector<Simulation::Phase>& Simulation::schedule() {
        &Simulation::phase_routing},
       {"production", "firms produce, price, keep or lose partners, search, propose shipments",
        &Simulation::phase_production},
-      {"shipping", "proposals become shipments: route drawn, fees paid", &Simulation::phase_shipping},
+      {"shipping", "proposals become shipments: route drawn, fees paid",
+       &Simulation::phase_shipping},
       {"transport", "shipments move one day along their links", &Simulation::phase_transport},
       {"border_queues", "ports and crossings clear their FIFO queues up to capacity",
        &Simulation::phase_border},
@@ -54,9 +55,10 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
         loads_per_day += flows[s] * 1e9 / 365.0 /
                          (m.params.trade.shipment_teu * m.params.trade.value_per_teu_usd[s]);
   // Part loads: at most one shipment per partnership every max_wait_days.
-  const double part_loads = m.n_firms * 0.5 * m.params.firms.initial_partners / m.params.trade.max_wait_days;
-  const auto pool = static_cast<std::size_t>(std::max(20000.0, std::min(loads_per_day + part_loads,
-                                                                          loads_per_day * 4) * 100.0));
+  const double part_loads =
+      m.n_firms * 0.5 * m.params.firms.initial_partners / m.params.trade.max_wait_days;
+  const auto pool = static_cast<std::size_t>(
+      std::max(20000.0, std::min(loads_per_day + part_loads, loads_per_day * 4) * 100.0));
   st.shipments.init(pool);
   st.crossings.init(m.network.crossings().size(), pool);
   st.out.resize(nc, static_cast<int>(m.network.crossings().size()), nfc);
@@ -96,7 +98,8 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
     for (int k = 0; k < kSlots; ++k)
       if (st.firms.dest[i][k] != kNoPartner) {
         const int dc = m.country_of_node[st.firms.dest[i][k]];
-        st.initial_partnerships[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]] += 1;
+        st.initial_partnerships[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]] +=
+            1;
       }
   st.base_order_rate.assign(nc * nc * kSectors, 0.0);
   for (const auto& [o, by_dest] : m.params.trade.base_flows_usd_bn)
@@ -112,7 +115,8 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
     for (int k = 0; k < kSlots; ++k)
       if (st.firms.dest[i][k] != kNoPartner) {
         const int dc = m.country_of_node[st.firms.dest[i][k]];
-        orders[i] += st.base_order_rate[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]];
+        orders[i] +=
+            st.base_order_rate[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]];
       }
   st.firms.add_export_capacity(m, orders);
 
@@ -191,7 +195,8 @@ void Simulation::check_invariants() const {
     if (st.out.throughput_teu[x] > st.out.capacity_teu[x] + 1e-9)
       throw std::logic_error("crossing processed more than its capacity");
   std::size_t busy = 0;
-  for (std::size_t s = 0; s < st.shipments.capacity(); ++s) busy += st.shipments.state[s] != ShipState::kFree;
+  for (std::size_t s = 0; s < st.shipments.capacity(); ++s)
+    busy += st.shipments.state[s] != ShipState::kFree;
   if (busy != st.shipments.active()) throw std::logic_error("shipment pool free list out of step");
 }
 
@@ -201,7 +206,8 @@ void Simulation::run(Recorder* recorder, const std::function<void(int)>& progres
     if (recorder) {
       const auto t0 = std::chrono::steady_clock::now();
       recorder->record(*this);
-      seconds_.back() += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      seconds_.back() +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     if (progress) progress(state_.day);
   }
@@ -212,7 +218,8 @@ void Simulation::phase_policy(const DayContext& ctx) {
   st.policy_before = st.policy;
   if (ctx.day == 0) {
     // Levers already on at the start are reported as switched on at day 0.
-    std::fill(st.policy_before.processing_days.begin(), st.policy_before.processing_days.end(), 0.0);
+    std::fill(st.policy_before.processing_days.begin(), st.policy_before.processing_days.end(),
+              0.0);
     st.policy_before.visa_free = {false, false};
     st.policy_before.rmb_clearing = false;
     st.policy_before.tourism_uplift = {0, 0};
@@ -276,8 +283,8 @@ void Simulation::phase_routing(const DayContext& ctx) {
         if (oc == m.kz && s == kMetals) commodity = std::pow(oil, tp.oil_elasticity_metals);
         const int k = (oc * nc + dc) * kSectors + s;
         const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
-        t.order_rate[k] =
-            st.base_order_rate[k] * m.gdp_index[dc][ctx.day] * commodity * fx * (cnkz ? settle : 1.0);
+        t.order_rate[k] = st.base_order_rate[k] * m.gdp_index[dc][ctx.day] * commodity * fx *
+                          (cnkz ? settle : 1.0);
       }
     }
 }

@@ -33,15 +33,15 @@ struct State {
   RouteTables routes;
   DayOutcomes out;
   Ledger ledger;
-  std::vector<Event> events;          // all events so far, in order
-  std::vector<double> base_order_rate;   // [(oc * nc + dc) * kSectors + s]
+  std::vector<Event> events;            // all events so far, in order
+  std::vector<double> base_order_rate;  // [(oc * nc + dc) * kSectors + s]
   std::vector<double> initial_partnerships;
   std::vector<double> share_total, labour_total;  // [firm country * kSectors + s]
   std::vector<SectorVector> output_before;        // yesterday's output per firm country
   double firms_active = 0;
   double kz_handled_teu_before = 0;  // yesterday's, for today's demand for transit services
-  MonthTotals month;  // last month's firm totals
-  int day = 0;  // next day to simulate
+  MonthTotals month;                 // last month's firm totals
+  int day = 0;                       // next day to simulate
 };
 
 class Recorder;

@@ -11,7 +11,9 @@
 
 namespace corridor::test {
 
-inline std::string source(const std::string& rel) { return std::string(CORRIDOR_SOURCE_DIR) + "/" + rel; }
+inline std::string source(const std::string& rel) {
+  return std::string(CORRIDOR_SOURCE_DIR) + "/" + rel;
+}
 
 inline std::shared_ptr<const Model> small_model(std::vector<std::string> sets,
                                                 const std::string& config = "configs/baseline.yaml",

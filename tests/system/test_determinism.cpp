@@ -9,13 +9,15 @@ using namespace corridor;
 
 namespace {
 // Every recorded outcome of every day, as raw bytes.
-std::vector<double> trajectory(const std::shared_ptr<const Model>& m, std::uint64_t seed, int threads) {
+std::vector<double> trajectory(const std::shared_ptr<const Model>& m, std::uint64_t seed,
+                               int threads) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   Simulation sim(m, seed);
   std::vector<double> out;
   test::run(sim, [&](const Simulation& s) {
     const DayOutcomes& o = s.state().out;
-    for (const auto* v : {&o.exports_usd, &o.queue_days, &o.queue_teu, &o.throughput_teu, &o.output_usd})
+    for (const auto* v :
+         {&o.exports_usd, &o.queue_days, &o.queue_teu, &o.throughput_teu, &o.output_usd})
       out.insert(out.end(), v->begin(), v->end());
     out.insert(out.end(), o.transit_teu.begin(), o.transit_teu.end());
     for (const auto& a : o.arrivals) out.insert(out.end(), a.begin(), a.end());

@@ -36,7 +36,8 @@ std::vector<double> run_windows(const std::vector<std::string>& sets, std::uint6
 }
 
 // Mean over replicates of (scenario / counterfactual) per window.
-std::vector<double> mean_ratio(const std::vector<std::string>& with, const std::vector<std::string>& without,
+std::vector<double> mean_ratio(const std::vector<std::string>& with,
+                               const std::vector<std::string>& without,
                                const std::vector<Window>& windows, const Metric& metric) {
   std::vector<double> a(windows.size(), 0.0), b(windows.size(), 0.0);
   for (int r = 0; r < kReplicates; ++r) {
@@ -71,14 +72,14 @@ TEST(Levers, VisaFreeRaisesArrivalsThenPartnershipsAndTrade) {
       EXPECT_GT(r[1], 1.5) << "visa exemption raises trips (Neumayer: visas cut travel 52-63%)";
       EXPECT_LT(r[1], 3.5) << "but not implausibly";
     }
-  const auto partners = mean_ratio(window, no_visa, w, [](const Model&, const State& st) {
-    return st.out.partnerships_cnkz;
-  });
+  const auto partners = mean_ratio(
+      window, no_visa, w, [](const Model&, const State& st) { return st.out.partnerships_cnkz; });
   EXPECT_DOUBLE_EQ(partners[0], 1.0);
   EXPECT_GT(partners[2], 1.02) << "business contacts build partnerships, with a lag";
   EXPECT_GT(partners[2], partners[1]) << "the effect grows over time";
   const auto trade = mean_ratio(window, no_visa, w, [](const Model&, const State& st) {
-    return st.out.exports_usd[0 * st.out.n_countries + 1] + st.out.exports_usd[1 * st.out.n_countries + 0];
+    return st.out.exports_usd[0 * st.out.n_countries + 1] +
+           st.out.exports_usd[1 * st.out.n_countries + 0];
   });
   EXPECT_DOUBLE_EQ(trade[0], 1.0);
   EXPECT_GT(trade[2], 1.0) << "more partnerships, more China-Kazakhstan trade";
@@ -97,8 +98,9 @@ TEST(Levers, RmbClearingRaisesYuanShareAndLowersCost) {
   EXPECT_DOUBLE_EQ(cny_ratio[0], 1.0);
   EXPECT_GT(cny_ratio[1], 3.0);
   // The yuan's own cost falls, and so does a pair's expected cost of settling.
-  for (auto metric : {Metric([](const Model&, const State& st) { return st.out.settlement_cost_bp[kCNY]; }),
-                      Metric([](const Model&, const State& st) { return st.out.settlement_expected_cost_bp; })}) {
+  for (auto metric :
+       {Metric([](const Model&, const State& st) { return st.out.settlement_cost_bp[kCNY]; }),
+        Metric([](const Model&, const State& st) { return st.out.settlement_expected_cost_bp; })}) {
     const auto a = run_windows(with, 100, w, metric);
     const auto b = run_windows(without, 100, w, metric);
     EXPECT_DOUBLE_EQ(a[0], b[0]);
@@ -117,7 +119,8 @@ TEST(Levers, RmbClearingRaisesYuanShareAndLowersCost) {
   const double share = cny / value;
   EXPECT_GT(share, 0.02);
   const auto trade = mean_ratio(with, without, w, [](const Model&, const State& st) {
-    return st.out.exports_usd[0 * st.out.n_countries + 1] + st.out.exports_usd[1 * st.out.n_countries + 0];
+    return st.out.exports_usd[0 * st.out.n_countries + 1] +
+           st.out.exports_usd[1 * st.out.n_countries + 0];
   });
   EXPECT_DOUBLE_EQ(trade[0], 1.0);
   EXPECT_GT(trade[1], 1.0) << "cheaper settlement is a lower trade cost";
@@ -145,7 +148,8 @@ TEST(Levers, TransitFeeMovesContainersOffKazakhRoutes) {
   const std::vector<Window> w = {{Date(2024, 1, 1), Date(2024, 12, 31)},
                                  {Date(2025, 1, 1), Date(2025, 12, 31)}};
   auto kz = [](const Model&, const State& st) {
-    return st.out.transit_teu[kNorthern] + st.out.transit_teu[kMiddle] + st.out.transit_teu[kSouthern];
+    return st.out.transit_teu[kNorthern] + st.out.transit_teu[kMiddle] +
+           st.out.transit_teu[kSouthern];
   };
   std::vector<double> with(2, 0), without(2, 0), sea_with(2, 0), sea_without(2, 0);
   for (int r = 0; r < kReplicates; ++r) {
@@ -154,10 +158,12 @@ TEST(Levers, TransitFeeMovesContainersOffKazakhRoutes) {
     auto sea = [](const Model&, const State& st) { return st.out.transit_teu[kMaritime]; };
     const auto c = run_windows(base, 100 + r, w, sea, "configs/scenarios/transit_fee_doubled.yaml");
     const auto d = run_windows(base, 100 + r, w, sea);
-    for (int k = 0; k < 2; ++k) with[k] += a[k], without[k] += b[k], sea_with[k] += c[k], sea_without[k] += d[k];
+    for (int k = 0; k < 2; ++k)
+      with[k] += a[k], without[k] += b[k], sea_with[k] += c[k], sea_without[k] += d[k];
   }
   EXPECT_DOUBLE_EQ(with[0], without[0]);
-  EXPECT_LT(with[1], 0.99 * without[1]);  // USD 100 more per TEU is about 0.2% of a container's value
+  EXPECT_LT(with[1],
+            0.99 * without[1]);  // USD 100 more per TEU is about 0.2% of a container's value
   EXPECT_GT(with[1], 0.5 * without[1]);
   EXPECT_GT(sea_with[1], sea_without[1]);
 }
@@ -171,13 +177,14 @@ TEST(Levers, KhorgosDryPortAddsCapacityAndThroughput) {
   double cap[2][2] = {}, thr[2][2] = {};
   for (int r = 0; r < kReplicates; ++r)
     for (int k = 0; k < 2; ++k) {
-      const std::string cfg = k ? "configs/scenarios/no_khorgos_dry_port.yaml" : "configs/baseline.yaml";
-      const auto c = run_windows(base, 100 + r, w, [x](const Model&, const State& st) {
-        return st.out.capacity_teu[x];
-      }, cfg);
-      const auto t = run_windows(base, 100 + r, w, [x](const Model&, const State& st) {
-        return st.out.throughput_teu[x];
-      }, cfg);
+      const std::string cfg =
+          k ? "configs/scenarios/no_khorgos_dry_port.yaml" : "configs/baseline.yaml";
+      const auto c = run_windows(
+          base, 100 + r, w, [x](const Model&, const State& st) { return st.out.capacity_teu[x]; },
+          cfg);
+      const auto t = run_windows(
+          base, 100 + r, w, [x](const Model&, const State& st) { return st.out.throughput_teu[x]; },
+          cfg);
       for (int i = 0; i < 2; ++i) cap[k][i] += c[i], thr[k][i] += t[i];
     }
   EXPECT_GT(cap[0][1], cap[1][1] + 1000.0 * 365 * kReplicates);
@@ -190,7 +197,8 @@ TEST(Levers, FasterBorderProcessingShortensQueueDays) {
   const int x = m->network.nodes()[m->network.node_index("dostyk")].crossing;
   const std::vector<Window> w = {{Date(2025, 2, 1), Date(2025, 6, 30)}};
   auto days = [x](const Model&, const State& st) { return st.out.queue_days[x]; };
-  const double fast = run_windows(base, 100, w, days, "configs/scenarios/fast_border_processing.yaml")[0];
+  const double fast =
+      run_windows(base, 100, w, days, "configs/scenarios/fast_border_processing.yaml")[0];
   const double slow = run_windows(base, 100, w, days)[0];
   EXPECT_LT(fast, slow - 1.0 * 100);  // at least a day less on each of ~150 days
 }

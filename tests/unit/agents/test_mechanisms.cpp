@@ -29,9 +29,10 @@ TEST(Mechanisms, ValueShippedEqualsReceivedPlusInTransit) {
 
 TEST(Mechanisms, NoCrossingProcessesMoreThanItsCapacity) {
   // Tight capacities so queues form.
-  Simulation sim(test::small_model({"run.end=2013-12-31", "network.nodes.dostyk.capacity_teu_per_day=300",
-                                    "network.nodes.khorgos.capacity_teu_per_day=100"}),
-                 5);
+  Simulation sim(
+      test::small_model({"run.end=2013-12-31", "network.nodes.dostyk.capacity_teu_per_day=300",
+                         "network.nodes.khorgos.capacity_teu_per_day=100"}),
+      5);
   double queued = 0;
   test::run(sim, [&](const Simulation& s) {
     const DayOutcomes& o = s.state().out;
@@ -47,10 +48,11 @@ TEST(Mechanisms, HigherTransitFeeLowersKazakhTransit) {
   double transit[2] = {0, 0}, sea[2] = {0, 0}, revenue[2] = {0, 0};
   const char* fees[2] = {"100", "1500"};
   for (int k = 0; k < 2; ++k) {
-    Simulation sim(test::small_model({"run.end=2014-12-31",
-                                      std::string("policy.transit_fee=[{from: 2013-01-01, value: ") +
-                                          fees[k] + "}]"}),
-                   11);
+    Simulation sim(
+        test::small_model(
+            {"run.end=2014-12-31",
+             std::string("policy.transit_fee=[{from: 2013-01-01, value: ") + fees[k] + "}]"}),
+        11);
     test::run(sim, [&](const Simulation& s) {
       transit[k] += kz_transit(s.state().out);
       sea[k] += s.state().out.transit_teu[kMaritime];
@@ -116,13 +118,15 @@ TEST(Mechanisms, OilPriceShockTravelsThroughInputOutput) {
   // the same world where export values ignore the oil price.
   double out[2][kSectors] = {};
   for (int k = 0; k < 2; ++k) {
-    Simulation sim(test::small_model({"run.end=2016-12-31",
-                                      std::string("trade.oil_elasticity_energy=") + (k ? "0" : "1")}),
-                   4);
+    Simulation sim(
+        test::small_model(
+            {"run.end=2016-12-31", std::string("trade.oil_elasticity_energy=") + (k ? "0" : "1")}),
+        4);
     const auto& m = sim.model();
     test::run(sim, [&](const Simulation& s) {
       if (m.date(s.day() - 1).year() < 2015) return;
-      for (int sec = 0; sec < kSectors; ++sec) out[k][sec] += s.state().out.output_usd[m.kz * kSectors + sec];
+      for (int sec = 0; sec < kSectors; ++sec)
+        out[k][sec] += s.state().out.output_usd[m.kz * kSectors + sec];
     });
   }
   EXPECT_LT(out[0][kEnergy], 0.9 * out[1][kEnergy]);
@@ -136,7 +140,8 @@ TEST(Mechanisms, AggregatesDoNotDependOnTheNumberOfAgents) {
   double trade[2] = {0, 0}, arrivals[2] = {0, 0};
   const int firms[2] = {3000, 30000};
   for (int k = 0; k < 2; ++k) {
-    Simulation sim(test::small_model({"run.end=2014-12-31"}, "configs/baseline.yaml", firms[k]), 21);
+    Simulation sim(test::small_model({"run.end=2014-12-31"}, "configs/baseline.yaml", firms[k]),
+                   21);
     test::run(sim, [&](const Simulation& s) {
       const auto& o = s.state().out;
       trade[k] += o.exports_usd[s.model().cn * o.n_countries + s.model().kz] +

@@ -51,7 +51,8 @@ TEST(Config, ErrorsNameFileLineAndKey) {
     EXPECT_EQ(e.line(), 4);
     EXPECT_EQ(e.key(), "policy.rmb_clearing.spread_reducton_bp");
   }
-  EXPECT_THROW(load_config(test::source("configs/baseline.yaml"), {"firms.count=many"}), InputError);
+  EXPECT_THROW(load_config(test::source("configs/baseline.yaml"), {"firms.count=many"}),
+               InputError);
   EXPECT_THROW(load_config(test::source("configs/baseline.yaml"), {"firms.utilisation_target=2"}),
                InputError);
   EXPECT_THROW(load_config(test::source("configs/baseline.yaml"), {"nokey"}), InputError);

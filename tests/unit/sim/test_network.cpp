@@ -15,7 +15,8 @@ TEST(Network, EveryPairHasRoutesAndTheSeaIsAnOption) {
       EXPECT_EQ(route.origin, od.origin_node);
       EXPECT_EQ(route.destination, od.dest_node);
       EXPECT_EQ(net.leg_end(route, route.n_legs - 1), od.dest_node);
-      if (od.origin_node == net.node_index("lianyungang") && od.dest_node == net.node_index("europe")) {
+      if (od.origin_node == net.node_index("lianyungang") &&
+          od.dest_node == net.node_index("europe")) {
         maritime += route.corridor == kMaritime;
         middle += route.corridor == kMiddle;
         if (route.corridor == kNorthern) EXPECT_TRUE(route.through_kz);
