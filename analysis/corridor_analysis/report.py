@@ -27,8 +27,9 @@ def _num(v, digits=4) -> str:
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     a = abs(float(v))
-    if a != 0 and (a >= 1e6 or a < 1e-3):
+    if a != 0 and (a >= 1e13 or a < 1e-3):
         return f"{float(v):.{digits - 1}e}"
+    # Whole numbers with thousands separators read better than exponents for persons and USD.
     return f"{float(v):,.{digits}g}" if a < 1e4 else f"{float(v):,.0f}"
 
 
@@ -58,15 +59,15 @@ def summary(diff: pd.DataFrame) -> pd.DataFrame:
         d = d.sort_values("period")
         last = d.iloc[-1]
         absd = d["diff_mean"].abs()
-        peak = d.loc[absd.idxmax()] if absd.notna().any() else last
+        peak = d.loc[absd.idxmax()] if absd.notna().any() and absd.max() > 0 else None
         rows.append({
             "scenario": scen, "outcome": outcome, "units": last["units"],
             "final period": pd.Timestamp(last["period"]).date().isoformat(),
             "base": last["base_mean"], "scenario value": last["scenario_mean"],
             "diff": last["diff_mean"], "diff lo": last["diff_lo"], "diff hi": last["diff_hi"],
             "diff %": last["diff_pct"],
-            "largest diff period": pd.Timestamp(peak["period"]).date().isoformat(),
-            "largest diff": peak["diff_mean"],
+            "largest diff period": "" if peak is None else pd.Timestamp(peak["period"]).date().isoformat(),
+            "largest diff": 0.0 if peak is None else peak["diff_mean"],
         })
     return pd.DataFrame(rows)
 

@@ -124,25 +124,23 @@ def find_corridor_bin(explicit=None) -> str:
     package sits in; ../../build/corridor from the working directory (a notebook in
     analysis/notebooks); ``corridor`` on PATH.
     """
-    tried = []
-    candidates = []
-    if explicit:
-        candidates.append(Path(explicit))
-    if os.environ.get("CORRIDOR_BIN"):
-        candidates.append(Path(os.environ["CORRIDOR_BIN"]))
-    candidates += [REPO_ROOT / "build" / "corridor", Path.cwd() / ".." / ".." / "build" / "corridor"]
-    for c in candidates:
-        tried.append(str(c))
+    # A path the user named must be used or reported, never silently replaced by another build.
+    for named, what in ((explicit, "given"), (os.environ.get("CORRIDOR_BIN"), "CORRIDOR_BIN")):
+        if named:
+            p = Path(named)
+            if p.is_file() and os.access(p, os.X_OK):
+                return str(p.resolve())
+            raise FileNotFoundError(f"corridor executable ({what}) not found or not executable: {p}")
+    tried = [REPO_ROOT / "build" / "corridor", Path.cwd() / ".." / ".." / "build" / "corridor"]
+    for c in tried:
         if c.is_file() and os.access(c, os.X_OK):
             return str(c.resolve())
-        if explicit and c == Path(explicit):
-            raise FileNotFoundError(f"corridor executable not found or not executable: {c}")
     on_path = shutil.which("corridor")
     if on_path:
         return on_path
     raise FileNotFoundError(
         "corridor executable not found; build it (cmake --build build) or set CORRIDOR_BIN. "
-        "Tried: " + ", ".join(tried) + ", and PATH")
+        "Tried: " + ", ".join(map(str, tried)) + ", and PATH")
 
 
 def config_path(name: str) -> Path:

@@ -344,8 +344,13 @@ def test_run_simulation_and_finding_the_binary(corridor, tmp_path, monkeypatch):
     assert [ca.open_run(p).attrs["seed"] for p in paths] == [3, 4]
     with pytest.raises(RuntimeError, match="unknown key"):
         ca.run_simulation("baseline", tmp_path / "bad.h5", sets=["bogus.key=1"])
-    with pytest.raises(FileNotFoundError, match="not found or not executable"):
+    with pytest.raises(FileNotFoundError, match=r"\(given\) not found or not executable"):
         ca.find_corridor_bin(tmp_path / "nope")
+    monkeypatch.setenv("CORRIDOR_BIN", str(tmp_path / "gone"))
+    with pytest.raises(FileNotFoundError, match="CORRIDOR_BIN.*gone"):
+        ca.find_corridor_bin()
+    monkeypatch.delenv("CORRIDOR_BIN")
+    assert Path(ca.find_corridor_bin()).is_file()  # the repository build or PATH
     with pytest.raises(FileNotFoundError, match="no config named"):
         ca.config_path("no_such_scenario")
     assert ca.config_path("baseline") == ca.CONFIG_DIR / "baseline.yaml"

@@ -25,6 +25,10 @@ def _cli(*args, cwd=None):
                           capture_output=True, text=True, env=env, cwd=cwd)
 
 
+def _by_year(rows):
+    return rows.set_index(rows["period"].dt.year)
+
+
 class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -65,7 +69,7 @@ def test_cli_with_files_and_globs(visa_runs, tmp_path):
     diff, text = _check_outputs(out, list(ca.HEADLINE))
     assert (diff["n"] == 2).all() and (diff["scenario"] == "no_visa_free").all()
     for outcome in ("arrivals_tourist", "arrivals_business"):
-        rows = diff[diff["outcome"] == outcome].set_index(diff["period"].dt.year)
+        rows = _by_year(diff[diff["outcome"] == outcome])
         assert (rows.loc[2013:2022, "diff_mean"] == 0).all()
         assert (rows.loc[2024:2025, "diff_mean"] < 0).all()
         assert (rows.loc[2024:2025, "diff_hi"] < 0).all()
@@ -82,8 +86,8 @@ def test_cli_with_several_scenarios_and_chosen_outcomes(visa_runs, simulate_run,
     diff, _ = _check_outputs(out, ["arrivals_tourist", "transit_fee_revenue_usd"])
     assert set(diff["scenario"]) == {"no_visa_free", "transit_fee_doubled"}
     assert (diff["band"] == "range95").all()
-    fee_rows = diff[(diff["scenario"] == "transit_fee_doubled") &
-                    (diff["outcome"] == "transit_fee_revenue_usd")].set_index(diff["period"].dt.year)
+    fee_rows = _by_year(diff[(diff["scenario"] == "transit_fee_doubled") &
+                             (diff["outcome"] == "transit_fee_revenue_usd")])
     assert (fee_rows.loc[2013:2024, "diff_mean"] == 0).all()
     assert fee_rows.loc[2025, "diff_mean"] > 0
     visa_fee = diff[(diff["scenario"] == "no_visa_free") & (diff["outcome"] == "transit_fee_revenue_usd")]
@@ -102,7 +106,7 @@ def test_cli_runs_replicates_itself(corridor, tmp_path):
                      "transit_fee_doubled_s1.h5", "transit_fee_doubled_s2.h5"]
     assert [ca.open_run(out / "runs" / n).attrs["seed"] for n in names] == [1, 2, 1, 2]
     diff, _ = _check_outputs(out, list(ca.HEADLINE))
-    fee = diff[diff["outcome"] == "transit_fee_revenue_usd"].set_index(diff["period"].dt.year)
+    fee = _by_year(diff[diff["outcome"] == "transit_fee_revenue_usd"])
     assert list(fee.index) == [2024, 2025] and (fee["n"] == 2).all()
     assert fee.loc[2024, "diff_mean"] == 0
     assert fee.loc[2025, "diff_mean"] > 0 and fee.loc[2025, "diff_pct"] > 50
@@ -154,3 +158,24 @@ def test_corridor_compare_subcommand_runs_this_module(corridor, visa_runs, tmp_p
     r = subprocess.run([corridor, "compare", str(tmp_path / "absent.h5"), str(visa_runs["base"][0]),
                         "-o", str(out)], capture_output=True, text=True)
     assert r.returncode == 2 and "no such output file" in r.stderr
+
+
+def test_report_summary_and_page(visa_runs, tmp_path):
+    from corridor_analysis.report import summary
+
+    diff = ca.compare(visa_runs["base"], visa_runs["scenario"],
+                      outcomes=["arrivals_tourist", "transit_fee_revenue_usd"])
+    s = summary(diff).set_index("outcome")
+    tourist = s.loc["arrivals_tourist"]
+    assert tourist["final period"] == "2025-01-01"
+    last = diff[(diff["outcome"] == "arrivals_tourist")].iloc[-1]
+    assert tourist["diff"] == last["diff_mean"] and tourist["diff %"] == last["diff_pct"]
+    peak = diff[diff["outcome"] == "arrivals_tourist"].loc[lambda d: d["diff_mean"].abs().idxmax()]
+    assert tourist["largest diff period"] == str(peak["period"].date())
+    page = ca.write_report(diff, tmp_path / "r", {}, {"base": [{"path": str(visa_runs["base"][0]), "seed": 1}]},
+                           title="visa <test>")
+    html = page.read_text(encoding="utf-8")
+    assert "<title>visa &lt;test&gt;</title>" in html  # escaped, so the page stays well formed
+    assert "visa_base_s1.h5" in html
+    same = summary(ca.compare(visa_runs["base"][0], visa_runs["base"][0], outcomes=["jobs_transit"]))
+    assert same["largest diff period"].iloc[0] == "" and same["largest diff"].iloc[0] == 0
