@@ -72,7 +72,7 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
       // Logit on cost as a share of value: tariffs and fees per TEU over value per TEU, plus
       // the value of time in transit.
       double best = std::numeric_limits<double>::infinity();
-      double u[16];  // k_routes <= 12 plus at most one route per corridor
+      double u[kMaxRoutes];
       for (int r = b; r < e; ++r) {
         const double f = fixed_usd_per_teu[r] + (od.transit && routes[r].through_kz ? fee : 0.0);
         const double share = f / tp.value_per_teu_usd[s] + rp.time_cost_per_day[s] * days[r];

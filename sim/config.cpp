@@ -211,7 +211,7 @@ void read_run(const Reader& r, RunParams& p) {
 
 void read_network(const Reader& r, NetworkParams& p) {
   r.allow({"k_routes", "nodes", "links"});
-  r.get("k_routes", p.k_routes, 1, 12);  // plus one per corridor: at most 16 routes
+  r.get("k_routes", p.k_routes, 1, 8);
   if (r.need("nodes"))
     read_named(r.child("nodes"), p.nodes, [](const Reader& e, NodeSpec& n) {
       e.allow({"country", "kind", "lat", "lon", "capacity_teu_per_day", "fee_usd_per_teu",

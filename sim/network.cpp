@@ -64,7 +64,7 @@ int Network::link_index(const std::string& name) const {
 // plus the processing days of the node entered; only used to enumerate candidates, the
 // shipment's own generalised cost picks among them.
 std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, bool pipeline, int k,
-                                                  int only_corridor) const {
+                                                  int only_corridor, int closed_node) const {
   using Graph = boost::adjacency_list<
       boost::vecS, boost::vecS, boost::directedS, boost::no_property,
       boost::property<boost::edge_weight_t, double, boost::property<boost::edge_index_t, int>>>;
@@ -80,8 +80,10 @@ std::vector<std::vector<int>> Network::k_shortest(int origin, int destination, b
                       : inf;
   }
   // Markets are destinations, never places to pass through.
-  for (std::size_t e = 0; e < edges_.size(); ++e)
+  for (std::size_t e = 0; e < edges_.size(); ++e) {
     if (edges_[e].from != origin && nodes_[edges_[e].from].kind == "market") base[e] = inf;
+    if (edges_[e].from == closed_node || edges_[e].to == closed_node) base[e] = inf;
+  }
 
   auto dijkstra = [&](int from, const std::vector<double>& w) -> std::vector<int> {
     Graph g(nodes_.size());
@@ -151,10 +153,23 @@ std::pair<int, int> Network::add_routes(int origin, int destination, bool pipeli
   const int begin = static_cast<int>(routes_.size());
   // The k cheapest routes, plus the cheapest one of every corridor, so that slower outside
   // options (the sea route, the Middle Corridor) are always on the menu.
+  // Also the cheapest route avoiding each crossing of the best one, so that a congested
+  // border always has an alternative on the menu (Khorgos against Dostyk).
   auto paths = k_shortest(origin, destination, pipeline, k, kNoCorridor);
+  auto add = [&](std::vector<std::vector<int>> more) {
+    for (auto& p : more)
+      if (std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(std::move(p));
+  };
   for (int c = 0; c < kCorridors && !pipeline; ++c)
-    for (auto& p : k_shortest(origin, destination, pipeline, 1, c))
-      if (std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(p);
+    add(k_shortest(origin, destination, pipeline, 1, c));
+  if (!paths.empty() && !pipeline) {
+    const auto best = paths.front();
+    for (int e : best) {
+      const int n = edges_[e].to;
+      if (n != destination && nodes_[n].crossing >= 0)
+        add(k_shortest(origin, destination, pipeline, 1, kNoCorridor, n));
+    }
+  }
   for (const auto& path : paths) {
     Route r{origin,
             destination,

@@ -10,6 +10,9 @@
 namespace corridor {
 
 inline constexpr int kCorridors = 4;
+// Candidate routes per origin-destination pair: k_routes (at most 8), one per corridor, one
+// avoiding each crossing of the best route.
+inline constexpr int kMaxRoutes = 24;
 enum Corridor : int { kNorthern, kMiddle, kSouthern, kMaritime, kNoCorridor = -1 };
 inline constexpr std::array<const char*, kCorridors> kCorridorNames = {"northern", "middle",
                                                                        "southern", "maritime"};
@@ -63,9 +66,10 @@ class Network {
   std::pair<int, int> add_routes(int origin, int destination, bool pipeline, int k);
 
  private:
-  // only_corridor: links of other corridors are closed (kNoCorridor: all open).
+  // only_corridor: links of other corridors are closed (kNoCorridor: all open);
+  // closed_node: a node that may not be used (-1: none).
   std::vector<std::vector<int>> k_shortest(int origin, int destination, bool pipeline, int k,
-                                           int only_corridor) const;
+                                           int only_corridor, int closed_node = -1) const;
 
   std::vector<Node> nodes_;
   std::vector<Link> links_;
