@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/parallel.hpp"
+
 namespace corridor {
 
 std::array<double, kCurrencies> Settlement::spread_bp(const Model& m, bool clearing) {
@@ -53,18 +55,25 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   }
   out.settlement_cost_bp = cost;
   out.settlement_expected_cost_bp = expected_cost_bp(m, ctx.policy.rmb_clearing);
-  for (std::size_t k = 0; k < ships.n_delivered; ++k) {
+  // Currency choices in parallel (each a draw keyed to the shipment); payments in order.
+  parallel_for_index(ships.n_delivered, [&](std::size_t k) {
     const std::int32_t s = ships.delivered[k];
-    const Money v = ships.value[s];
     const int oc = ships.origin_country[s], dc = ships.dest_country[s];
-    const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
     int currency = kUSD;
-    if (cnkz) {
+    if ((oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn)) {
       const double u =
           Rng::unit(ctx.rng.words(ships.uid[s], ctx.day, Purpose::kSettlement)[0]) * sum;
       currency = 0;
       while (currency < kCurrencies - 1 && cdf[currency] <= u) ++currency;
     }
+    ships.currency[s] = static_cast<std::uint8_t>(currency);
+  });
+  for (std::size_t k = 0; k < ships.n_delivered; ++k) {
+    const std::int32_t s = ships.delivered[k];
+    const Money v = ships.value[s];
+    const int oc = ships.origin_country[s], dc = ships.dest_country[s];
+    const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
+    const int currency = ships.currency[s];
     const Money fee = v.basis_points(static_cast<std::int64_t>(std::llround(spread[currency])));
     // The buyer pays the full value and takes the goods into stock; the exporter receives
     // the value less the bank's spread.

@@ -1,6 +1,7 @@
 #include "agents/shipments.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -97,7 +98,8 @@ void Shipments::init(std::size_t capacity) {
   value.assign(capacity, Money());
   for (auto* v : {&teu, &days_left}) v->assign(capacity, 0.0f);
   for (auto* v : {&route, &exporter, &buyer, &queued_day}) v->assign(capacity, -1);
-  for (auto* v : {&leg, &sector, &origin_country, &dest_country, &arrived}) v->assign(capacity, 0);
+  for (auto* v : {&leg, &sector, &origin_country, &dest_country, &arrived, &currency})
+    v->assign(capacity, 0);
   uid.assign(capacity, 0);
   free_slots.resize(capacity);
   // Lowest slots are used first, so iteration stays within high_water.
@@ -122,65 +124,110 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
   const auto& tp = m.params.trade;
   const std::size_t nn = net.nodes().size();
   const int nc = static_cast<int>(m.countries.size());
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (!firms.proposal[i]) continue;
-    for (int k = 0; k < kSlots; ++k) {
-      if (!(firms.proposal[i] >> k & 1)) continue;
-      if (free_slots.empty()) {
-        ++deferred;
-        continue;
-      }
-      const int s = firms.sector[i];
-      const int d = firms.dest[i][k];
-      const int o = m.od_of[firms.region[i] * nn + d];
-      const OdPair& od = m.ods[o];
-      const Money v =
-          Money::cents(static_cast<std::int64_t>(std::floor(firms.backlog[i][k] * 100.0)));
-      firms.backlog[i][k] -= static_cast<float>(v.usd());
-      const int r = firms.proposal_route[i][k];
-      const Route& path = net.routes()[r];
-      const bool pipe = path.pipeline;
-      const double units = pipe ? 0.0 : v.usd() / tp.value_per_teu_usd[s];
-      infra.route_teu_today[r] += units;
-      const double tariffs = rt.tariff_usd_per_teu[r], node_fees = rt.node_fees_usd_per_teu[r];
-      // Fees at booking: freight tariffs, node fees, and the transit fee for third-country
-      // cargo through Kazakhstan; paid by the exporter.
-      const bool transit = od.transit && path.through_kz && !pipe;
-      const Money fee_transit =
-          Money::usd(transit ? units * ctx.policy.transit_fee_usd_per_teu : 0.0);
-      const Money fee_nodes = Money::usd(units * node_fees);
-      const Money freight =
-          Money::usd((pipe ? v.usd() / tp.value_per_teu_usd[s] : units) * tariffs);
-      firms.cash[i] -= fee_transit + fee_nodes + freight;
-      firms.profit_month[i] -= static_cast<float>((fee_transit + fee_nodes + freight).usd());
-      ledger.transit_fees += fee_transit;
-      ledger.border_fees += fee_nodes;
-      ledger.freight += freight;
-      out.transit_fee_revenue_usd += fee_transit.usd();
-      out.border_fee_revenue_usd += fee_nodes.usd();
-
-      const std::int32_t slot = free_slots.back();
-      free_slots.pop_back();
-      high_water = std::max<std::size_t>(high_water, slot + 1);
-      state[slot] = ShipState::kMoving;
-      value[slot] = v;
-      teu[slot] = static_cast<float>(units);
-      route[slot] = r;
-      exporter[slot] = static_cast<std::int32_t>(i);
-      buyer[slot] = firms.buyer[i][k];
-      sector[slot] = static_cast<std::uint8_t>(s);
-      origin_country[slot] = static_cast<std::uint8_t>(od.origin_country);
-      dest_country[slot] = static_cast<std::uint8_t>(od.dest_country);
-      uid[slot] = next_uid++;
-      leg[slot] = 0;
-      days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(path, 0)]);
-
-      ledger.shipped += v;
-      ledger.in_transit += v;
-      out.exports_usd[od.origin_country * nc + od.dest_country] += v.usd();
-      if (od.transit && path.corridor >= 0) out.transit_teu[path.corridor] += units;
-      if (path.through_kz) out.kz_handled_teu += units;
+  // Propose, then commit in firm order, in parallel: chunks of firms of a fixed size count
+  // their proposals, a prefix sum gives each chunk its share of the free slots (taken from
+  // the top of the stack in firm order), and per-chunk totals are summed in chunk order.
+  const std::size_t n_chunks = (firms.size() + kDispatchChunk - 1) / kDispatchChunk;
+  if (chunks_.size() != n_chunks) {
+    chunks_.assign(n_chunks, {});
+    for (auto& c : chunks_) {
+      c.exports.assign(nc * nc, 0.0);
+      c.route_teu.assign(net.routes().size(), 0.0);
     }
+  }
+  auto for_chunks = [&](auto&& body) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_chunks, 1),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t c = r.begin(); c != r.end(); ++c) body(c);
+                      });
+  };
+  for_chunks([&](std::size_t c) {
+    std::size_t n = 0;
+    const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
+    for (std::size_t i = c * kDispatchChunk; i < end; ++i) n += std::popcount(firms.proposal[i]);
+    chunks_[c].proposals = n;
+  });
+  std::size_t total = 0;
+  for (auto& c : chunks_) {
+    c.first = total;
+    total += c.proposals;
+  }
+  const std::size_t available = free_slots.size();
+  const std::size_t committed = std::min(total, available);
+  deferred += total - committed;  // backlogs stay with their firms until a slot is free
+
+  for_chunks([&](std::size_t c) {
+    Chunk& ch = chunks_[c];
+    ch.reset();
+    std::size_t g = ch.first;
+    const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
+    for (std::size_t i = c * kDispatchChunk; i < end; ++i) {
+      if (!firms.proposal[i]) continue;
+      for (int k = 0; k < kSlots; ++k) {
+        if (!(firms.proposal[i] >> k & 1) || g >= available) continue;
+        const std::int32_t slot = free_slots[available - 1 - g];
+        const std::uint64_t id = next_uid + g++;
+        const int s = firms.sector[i];
+        const OdPair& od = m.ods[m.od_of[firms.region[i] * nn + firms.dest[i][k]]];
+        const Money v =
+            Money::cents(static_cast<std::int64_t>(std::floor(firms.backlog[i][k] * 100.0)));
+        firms.backlog[i][k] -= static_cast<float>(v.usd());
+        const int r = firms.proposal_route[i][k];
+        const Route& path = net.routes()[r];
+        const bool pipe = path.pipeline;
+        const double units = pipe ? 0.0 : v.usd() / tp.value_per_teu_usd[s];
+        // Fees at booking: freight tariffs, node fees, and the transit fee for third-country
+        // cargo through Kazakhstan; paid by the exporter.
+        const bool transit = od.transit && path.through_kz && !pipe;
+        const Money fee_transit =
+            Money::usd(transit ? units * ctx.policy.transit_fee_usd_per_teu : 0.0);
+        const Money fee_nodes = Money::usd(units * rt.node_fees_usd_per_teu[r]);
+        const Money freight = Money::usd((pipe ? v.usd() / tp.value_per_teu_usd[s] : units) *
+                                         rt.tariff_usd_per_teu[r]);
+        firms.cash[i] -= fee_transit + fee_nodes + freight;
+        firms.profit_month[i] -= static_cast<float>((fee_transit + fee_nodes + freight).usd());
+
+        state[slot] = ShipState::kMoving;
+        value[slot] = v;
+        teu[slot] = static_cast<float>(units);
+        route[slot] = r;
+        exporter[slot] = static_cast<std::int32_t>(i);
+        buyer[slot] = firms.buyer[i][k];
+        sector[slot] = static_cast<std::uint8_t>(s);
+        origin_country[slot] = static_cast<std::uint8_t>(od.origin_country);
+        dest_country[slot] = static_cast<std::uint8_t>(od.dest_country);
+        uid[slot] = id;
+        leg[slot] = 0;
+        days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(path, 0)]);
+
+        ch.high_water = std::max<std::size_t>(ch.high_water, slot + 1);
+        ch.route_teu[r] += units;
+        ch.shipped += v;
+        ch.transit_fees += fee_transit;
+        ch.border_fees += fee_nodes;
+        ch.freight += freight;
+        ch.exports[od.origin_country * nc + od.dest_country] += v.usd();
+        if (od.transit && path.corridor >= 0) ch.transit_teu[path.corridor] += units;
+        if (path.through_kz) ch.kz_handled_teu += units;
+      }
+    }
+  });
+  free_slots.resize(available - committed);
+  next_uid += committed;
+  for (const Chunk& ch : chunks_) {
+    high_water = std::max(high_water, ch.high_water);
+    ledger.shipped += ch.shipped;
+    ledger.in_transit += ch.shipped;
+    ledger.transit_fees += ch.transit_fees;
+    ledger.border_fees += ch.border_fees;
+    ledger.freight += ch.freight;
+    out.transit_fee_revenue_usd += ch.transit_fees.usd();
+    out.border_fee_revenue_usd += ch.border_fees.usd();
+    for (std::size_t k = 0; k < ch.exports.size(); ++k) out.exports_usd[k] += ch.exports[k];
+    for (int c = 0; c < kCorridors; ++c) out.transit_teu[c] += ch.transit_teu[c];
+    out.kz_handled_teu += ch.kz_handled_teu;
+    for (std::size_t r = 0; r < ch.route_teu.size(); ++r)
+      infra.route_teu_today[r] += ch.route_teu[r];
   }
 }
 
@@ -191,26 +238,6 @@ void Shipments::depart(const DayContext& ctx, const Infrastructure& infra, std::
   state[s] = ShipState::kMoving;
   days_left[s] =
       static_cast<float>(infra.link_days[net.leg_link(net.routes()[route[s]], leg[s])] + carry);
-}
-
-void Shipments::arrive(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings,
-                       std::int32_t s, double carry) {
-  const Network& net = ctx.model.network;
-  const Route& r = net.routes()[route[s]];
-  const int n = net.leg_end(r, leg[s]);
-  if (n == r.destination) {
-    state[s] = ShipState::kDelivered;
-    delivered[n_delivered++] = s;
-    return;
-  }
-  const Node& node = net.nodes()[n];
-  if (node.crossing >= 0 && teu[s] > 0) {
-    state[s] = ShipState::kQueued;
-    queued_day[s] = ctx.day;
-    crossings.push(node.crossing, s, teu[s]);
-    return;
-  }
-  dwell_or_depart(ctx, infra, s, n, carry);
 }
 
 void Shipments::dwell_or_depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s,
@@ -230,23 +257,41 @@ bool Shipments::on_pipeline(const DayContext& ctx, std::int32_t s) const {
 }
 
 void Shipments::move(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings) {
+  enum : std::uint8_t { kNothing, kDelivers, kQueues };
+  const Network& net = ctx.model.network;
   n_delivered = 0;
-  parallel_for_index(high_water, [&](std::size_t s) {
+  // Moving, dwelling and departing touch only the shipment itself: in parallel.
+  parallel_for_index(high_water, [&](std::size_t i) {
+    const auto s = static_cast<std::int32_t>(i);
+    arrived[s] = kNothing;
     const ShipState st = state[s];
-    arrived[s] = 0;
-    if (st == ShipState::kMoving || st == ShipState::kDwell) {
-      days_left[s] -= 1.0f;
-      arrived[s] = days_left[s] <= 0.0f;
-    }
+    if (st != ShipState::kMoving && st != ShipState::kDwell) return;
+    days_left[s] -= 1.0f;
+    if (days_left[s] > 0.0f) return;
+    if (st == ShipState::kDwell) return depart(ctx, infra, s, days_left[s]);
+    const Route& r = net.routes()[route[s]];
+    const int n = net.leg_end(r, leg[s]);
+    if (n == r.destination)
+      arrived[s] = kDelivers;
+    else if (net.nodes()[n].crossing >= 0 && teu[s] > 0)
+      arrived[s] = kQueues;
+    else
+      dwell_or_depart(ctx, infra, s, n, days_left[s]);
   });
-  // Arrivals in slot order, so queues fill in the same order whatever the thread count.
+  // Deliveries and queue arrivals in slot order, so queues fill in the same order whatever
+  // the thread count.
   for (std::size_t i = 0; i < high_water; ++i) {
     if (!arrived[i]) continue;
     const auto s = static_cast<std::int32_t>(i);
-    if (state[s] == ShipState::kDwell)
-      depart(ctx, infra, s, days_left[s]);
-    else
-      arrive(ctx, infra, crossings, s, days_left[s]);
+    if (arrived[i] == kDelivers) {
+      state[s] = ShipState::kDelivered;
+      delivered[n_delivered++] = s;
+    } else {
+      const int n = net.leg_end(net.routes()[route[s]], leg[s]);
+      state[s] = ShipState::kQueued;
+      queued_day[s] = ctx.day;
+      crossings.push(net.nodes()[n].crossing, s, teu[s]);
+    }
   }
 }
 

@@ -36,7 +36,7 @@ struct Shipments {
   std::vector<Money> value;
   std::vector<float> teu, days_left;
   std::vector<std::int32_t> route, exporter, buyer, queued_day;
-  std::vector<std::uint8_t> leg, sector, origin_country, dest_country, arrived;
+  std::vector<std::uint8_t> leg, sector, origin_country, dest_country, arrived, currency;
   std::vector<std::uint64_t> uid;
   std::vector<std::int32_t> free_slots;  // stack
   std::vector<std::int32_t> delivered;   // today's deliveries, in order
@@ -53,15 +53,32 @@ struct Shipments {
                 const RouteTables& routes, Infrastructure& infra, Ledger& ledger, DayOutcomes& out);
   // Moves every shipment one day; arrivals are handled in slot order.
   void move(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings);
-  // Shipment s reached the end of its current link: delivered, queued, or on its way.
-  void arrive(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings,
-              std::int32_t s, double carry);
   // Shipment s is cleared at `node`: it spends the node's processing days, then departs.
   void dwell_or_depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s, int node,
                        double carry);
   void depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s, double carry);
   bool on_pipeline(const DayContext& ctx, std::int32_t s) const;
   void release(std::int32_t s);
+
+ private:
+  // Firms per chunk of the parallel dispatch; fixed, so results do not depend on threads.
+  static constexpr std::size_t kDispatchChunk = 4096;
+  struct Chunk {
+    std::size_t proposals = 0, first = 0, high_water = 0;
+    Money shipped, transit_fees, border_fees, freight;
+    std::vector<double> exports, route_teu;
+    std::array<double, kCorridors> transit_teu{};
+    double kz_handled_teu = 0;
+    void reset() {
+      high_water = 0;
+      shipped = transit_fees = border_fees = freight = Money();
+      std::fill(exports.begin(), exports.end(), 0.0);
+      std::fill(route_teu.begin(), route_teu.end(), 0.0);
+      transit_teu.fill(0);
+      kz_handled_teu = 0;
+    }
+  };
+  std::vector<Chunk> chunks_;
 };
 
 }  // namespace corridor

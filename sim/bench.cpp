@@ -58,8 +58,8 @@ int bench_main(int argc, char** argv) {
               with_output ? "on" : "off");
   std::printf("wall_s %.3f  firm_days_per_s %.4g  peak_rss_mib %.1f  model_rss_mib %.1f\n", wall,
               firm_days / wall, peak_rss_mib(), rss_model);
-  std::printf("shipments_active %zu  pool %zu\n", sim.state().shipments.active(),
-              sim.state().shipments.capacity());
+  std::printf("shipments_active %zu  high_water %zu  pool %zu\n", sim.state().shipments.active(),
+              sim.state().shipments.high_water, sim.state().shipments.capacity());
   const auto& secs = sim.phase_seconds();
   for (std::size_t p = 0; p < secs.size(); ++p) {
     const char* name =
