@@ -144,7 +144,8 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
   for_chunks([&](std::size_t c) {
     std::size_t n = 0;
     const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
-    for (std::size_t i = c * kDispatchChunk; i < end; ++i) n += std::popcount(firms.proposal[i]);
+    for (std::size_t i = c * kDispatchChunk; i < end; ++i)
+      if (firms.proposal[i]) n += std::popcount(firms.proposal[i]);
     chunks_[c].proposals = n;
   });
   std::size_t total = 0;
