@@ -57,8 +57,13 @@ Money Infrastructure::step(const DayContext& ctx, std::vector<Event>& events) {
     }
     // A scheduled project already under way when the run starts counts as started.
     if (p.status == ProjectStatus::kCandidate && !p.by_investors && p.start < ctx.date &&
-        ctx.day == 0)
+        ctx.day == 0) {
+      // Spending before the run is not part of it: count it as done.
       p.status = ProjectStatus::kBuilding;
+      const int total = std::max(1, p.completion - p.start);
+      const int before = std::clamp(ctx.date - p.start, 0, total);
+      p.spent = Money::cents(p.cost.cents() / total * before);
+    }
     if (p.status != ProjectStatus::kBuilding) continue;
     // Spending is spread evenly over construction; the last day takes the remainder.
     const int total = std::max(1, p.completion - p.start);

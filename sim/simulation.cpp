@@ -17,7 +17,7 @@ const std::vector<Simulation::Phase>& Simulation::schedule() {
        &Simulation::phase_routing},
       {"production", "firms produce, price, keep or lose partners, search, propose shipments",
        &Simulation::phase_production},
-      {"shipping", "proposals become shipments: route drawn, fees paid",
+      {"shipping", "firms' proposals (routes already drawn) become shipments; fees paid",
        &Simulation::phase_shipping},
       {"transport", "shipments move one day along their links", &Simulation::phase_transport},
       {"border_queues", "ports and crossings clear their FIFO queues up to capacity",
