@@ -73,7 +73,9 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   };
   // Payments touch two firms each. Chunks of firms apply, in delivery order, the payments
   // that concern their own firms, so each firm sees the same sequence whatever the threads.
-  const std::size_t n_firms = firms.size(), chunk = 4096, n_chunks = (n_firms + chunk - 1) / chunk;
+  // Eight chunks: enough for the threads of a node, few enough that scanning the day's
+  // deliveries once per chunk stays cheap.
+  const std::size_t n_firms = firms.size(), n_chunks = 8, chunk = (n_firms + n_chunks - 1) / n_chunks;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_chunks, 1),
                     [&](const tbb::blocked_range<std::size_t>& range) {
     for (std::size_t c = range.begin(); c != range.end(); ++c) {
