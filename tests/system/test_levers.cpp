@@ -50,6 +50,11 @@ std::vector<double> mean_ratio(const std::vector<std::string>& with,
   return out;
 }
 
+double bilateral_trade(const Model& m, const State& st) {
+  const int n = st.out.n_countries;
+  return st.out.exports_usd[m.cn * n + m.kz] + st.out.exports_usd[m.kz * n + m.cn];
+}
+
 double arrivals(const Model&, const State& st, int origin, int purpose) {
   return st.out.arrivals[origin][purpose];
 }
@@ -77,10 +82,7 @@ TEST(Levers, VisaFreeRaisesArrivalsThenPartnershipsAndTrade) {
   EXPECT_DOUBLE_EQ(partners[0], 1.0);
   EXPECT_GT(partners[2], 1.02) << "business contacts build partnerships, with a lag";
   EXPECT_GT(partners[2], partners[1]) << "the effect grows over time";
-  const auto trade = mean_ratio(window, no_visa, w, [](const Model&, const State& st) {
-    return st.out.exports_usd[0 * st.out.n_countries + 1] +
-           st.out.exports_usd[1 * st.out.n_countries + 0];
-  });
+  const auto trade = mean_ratio(window, no_visa, w, bilateral_trade);
   EXPECT_DOUBLE_EQ(trade[0], 1.0);
   EXPECT_GT(trade[2], 1.0) << "more partnerships, more China-Kazakhstan trade";
   EXPECT_LT(trade[2], 1.3) << "within published visa effects on trade (up to 19-28%)";
@@ -118,10 +120,7 @@ TEST(Levers, RmbClearingRaisesYuanShareAndLowersCost) {
     })[0];
   const double share = cny / value;
   EXPECT_GT(share, 0.02);
-  const auto trade = mean_ratio(with, without, w, [](const Model&, const State& st) {
-    return st.out.exports_usd[0 * st.out.n_countries + 1] +
-           st.out.exports_usd[1 * st.out.n_countries + 0];
-  });
+  const auto trade = mean_ratio(with, without, w, bilateral_trade);
   EXPECT_DOUBLE_EQ(trade[0], 1.0);
   EXPECT_GT(trade[1], 1.0) << "cheaper settlement is a lower trade cost";
   EXPECT_LT(trade[1], 1.05) << "a small cut in transaction costs, not a currency union";
