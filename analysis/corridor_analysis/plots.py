@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from .aggregate import at_frequency
 from .params import ParamsError, run_parameters
@@ -99,6 +100,7 @@ def plot_trade(ds, observed_series=("bilateral_trade_cn_side", "bilateral_trade_
                     ls="none", ms=6, label=f"observed: {series.replace('bilateral_trade_', '')}")
     ax.set_ylabel("USD bn per year")
     ax.set_xlabel("year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2012.5
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
@@ -122,6 +124,7 @@ def plot_route_shares(ds):
     ax.set_xlim(years.min(), years.max() if len(years) > 1 else years.min() + 1)
     ax.set_ylabel("% of China-third-country TEU")
     ax.set_xlabel("year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2012.5
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
     _title(ax, "route shares by corridor", ds)
     fig.tight_layout()
@@ -217,6 +220,7 @@ def plot_investment(ds):
         ax.annotate("partial", (y, 0), ha="center", va="bottom", fontsize=7, rotation=90)
     ax.set_ylabel("USD bn per year")
     ax.set_xlabel("year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # years, not 2012.5
     ax.grid(alpha=0.3, axis="y")
     ax.legend(fontsize=8)
     _title(ax, "investment", ds)
