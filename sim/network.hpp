@@ -60,9 +60,9 @@ class Network {
   int leg_link(const Route& r, int i) const { return legs_[r.first_leg + i]; }
   int leg_end(const Route& r, int i) const { return stops_[r.first_leg + i]; }
 
-  // Candidate routes from origin to destination node: up to k, cheapest first. Built on
-  // demand at model construction; pipeline routes use only pipeline links, container
-  // routes only the others.
+  // Candidate routes from origin to destination node: the k cheapest, the cheapest of each
+  // corridor and the cheapest avoiding each crossing of the best route (at most kMaxRoutes).
+  // Pipeline routes use only pipeline links, container routes only the others.
   std::pair<int, int> add_routes(int origin, int destination, bool pipeline, int k);
 
  private:

@@ -9,16 +9,16 @@
 
 namespace corridor {
 
+// The values are part of the reproducibility contract: changing one changes every run.
 enum class Purpose : std::uint32_t {
   kInit = 1,
-  kFirmDaily,
-  kPartnerSearch,
-  kRouteChoice,
-  kSettlement,
-  kTravel,
-  kInvestment,
-  kFdi,
-  kEntry,
+  kFirmDaily = 2,
+  kPartnerSearch = 3,
+  kRouteChoice = 4,
+  kSettlement = 5,
+  kTravel = 6,
+  kFdi = 8,
+  kEntry = 9,
 };
 
 class Rng {
