@@ -17,8 +17,9 @@ struct Crossings {
   std::vector<std::vector<std::int32_t>> ring;
   std::vector<std::size_t> head, count;
   std::vector<double> queue_teu;
-  std::vector<double> head_done;    // TEU of the head shipment already processed
-  std::vector<int> congested_days;  // consecutive days with a queue above congestion_threshold days of capacity
+  std::vector<double> head_done;  // TEU of the head shipment already processed
+  std::vector<int>
+      congested_days;  // consecutive days with a queue above congestion_threshold days of capacity
   std::vector<double> utilisation;  // throughput over capacity, 30-day moving average
 
   void init(std::size_t n_crossings, std::size_t pool_capacity);

@@ -170,7 +170,8 @@ std::pair<int, int> Network::add_routes(int origin, int destination, bool pipeli
         add(k_shortest(origin, destination, pipeline, 1, kNoCorridor, n));
     }
   }
-  if (paths.size() > static_cast<std::size_t>(kMaxRoutes)) paths.resize(kMaxRoutes);  // cheapest first
+  if (paths.size() > static_cast<std::size_t>(kMaxRoutes))
+    paths.resize(kMaxRoutes);  // cheapest first
   for (const auto& path : paths) {
     Route r{origin,
             destination,
