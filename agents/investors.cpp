@@ -59,6 +59,7 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
     p.name = "expand_" + net.nodes()[node].name + "_" + ctx.date.iso();
     p.node = node;
     p.by_investors = true;
+    p.expansion = true;
     p.lag_days = ip.expansion_lag_days;
     p.capacity_teu_per_day = ip.expansion_share * std::max(1.0, infra.node_capacity[node]);
     p.cost = Money::usd(p.capacity_teu_per_day * ip.expansion_cost_usd_per_teu_day);
@@ -88,6 +89,8 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
       for (std::size_t k = 0; k < infra.projects.size(); ++k) {
         const Project& p = infra.projects[k];
         if (!p.by_investors || p.status != ProjectStatus::kCandidate) continue;
+        // Private investors build commercial terminal capacity, not public rail lines.
+        if (spec.kind == "private" && !p.expansion) continue;
         const double ret = expected_return(m, p, infra, crossings) - spec.risk_aversion * 0.02;
         if (ret >= spec.hurdle_rate && p.cost <= budget[i] && (best < 0 || ret > best_return)) {
           best = static_cast<int>(k);
@@ -97,6 +100,8 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
       if (best < 0) break;
       budget[i] -= infra.projects[best].cost;
       infra.fund(best, static_cast<int>(i), ctx, events);
+      events.push_back({ctx.day, "investment_decision", names[i] + ": " + infra.projects[best].name,
+                        infra.projects[best].cost.usd()});
     }
     // FDI into Kazakh producers of goods, in four placements a month.
     const double fdi =
