@@ -324,9 +324,8 @@ void read_trade(const Reader& r, TradeParams& p) {
            "max_wait_days", "trade_elasticity", "oil_elasticity_energy", "oil_elasticity_metals",
            "fx_elasticity", "transit_service_usd_per_teu"});
   if (r.need("base_flows_usd_bn"))
-    r.child("base_flows_usd_bn").each([&](const std::string& o, const Reader& e) {
+    r.child("base_flows_usd_bn").each([&](const std::string& o, const Reader&) {
       read_sector_map(r.child("base_flows_usd_bn"), o, p.base_flows_usd_bn[o], 0, 1e4);
-      (void)e;
     });
   if (r.need("market_nodes"))
     r.child("market_nodes").each([&](const std::string& c, const Reader&) {
