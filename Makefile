@@ -23,7 +23,10 @@ test: build
 
 # Throughput figures for docs/BENCHMARKS.md (not part of the tests).
 bench: build
+	cmake -S . -B $(BUILD) -DCORRIDOR_BUILD_BENCH=ON
+	cmake --build $(BUILD) -j $(JOBS) --target corridor_gbench
 	bash scripts/bench.sh $(BUILD)/corridor
+	$(BUILD)/tests/corridor_gbench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 
 clean:
 	rm -rf $(BUILD)
