@@ -26,7 +26,8 @@ bench: build
 	cmake -S . -B $(BUILD) -DCORRIDOR_BUILD_BENCH=ON
 	cmake --build $(BUILD) -j $(JOBS) --target corridor_gbench
 	bash scripts/bench.sh $(BUILD)/corridor
-	$(BUILD)/tests/corridor_gbench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+	$(BUILD)/tests/corridor_gbench --benchmark_repetitions=5 --benchmark_min_time=2 \
+	    --benchmark_report_aggregates_only=true
 
 clean:
 	rm -rf $(BUILD)
