@@ -16,7 +16,7 @@ struct Project {
   std::string name;
   int node = -1, link = -1;  // target
   bool by_investors = false;
-  bool expansion = false;         // requested by a congested crossing (a commercial terminal)
+  bool expansion = false;  // requested by a congested crossing (a commercial terminal)
   ProjectStatus status = ProjectStatus::kCandidate;
   Date start, completion;
   int lag_days = 0;  // for investor projects: construction time once funded

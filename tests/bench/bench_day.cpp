@@ -9,9 +9,9 @@
 namespace {
 
 std::shared_ptr<const corridor::Model> model(int firms) {
-  return corridor::build_model(corridor::load_config(
-      std::string(CORRIDOR_SOURCE_DIR) + "/configs/baseline.yaml",
-      {"firms.count=" + std::to_string(firms)}));
+  return corridor::build_model(
+      corridor::load_config(std::string(CORRIDOR_SOURCE_DIR) + "/configs/baseline.yaml",
+                            {"firms.count=" + std::to_string(firms)}));
 }
 
 // One day of the whole schedule, after a warm-up year so shipments are in flight.
@@ -24,10 +24,14 @@ void BM_Day(benchmark::State& state) {
     if (sim.done()) state.SkipWithError("end of the run");
     sim.step();
   }
-  state.counters["firm_days_per_s"] =
-      benchmark::Counter(static_cast<double>(firms) * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["firm_days_per_s"] = benchmark::Counter(
+      static_cast<double>(firms) * state.iterations(), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_Day)->Args({100000, 1})->Args({100000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Day)
+    ->Args({100000, 1})
+    ->Args({100000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 
