@@ -217,15 +217,10 @@ void Simulation::phase_policy(const DayContext& ctx) {
   State& st = state_;
   st.policy_before = st.policy;
   if (ctx.day == 0) {
-    // Levers already on at the start are reported as switched on at day 0.
-    std::fill(st.policy_before.processing_days.begin(), st.policy_before.processing_days.end(),
-              0.0);
-    st.policy_before.visa_free = {false, false};
-    st.policy_before.rmb_clearing = false;
-    st.policy_before.tourism_uplift = {0, 0};
-    st.policy_before.transit_fee_usd_per_teu = 0;
-    for (std::size_t n = 0; n < ctx.model.base_processing_days.size(); ++n)
-      st.policy_before.processing_days[n] = ctx.model.base_processing_days[n];
+    // Levers already on at the start are reported as switched on at day 0: compare with
+    // every lever off and the network's own processing times.
+    st.policy_before = PolicyState{};
+    st.policy_before.processing_days = ctx.model.base_processing_days;
   }
   policy_at(ctx.model.params.policy, ctx.model.base_processing_days, ctx.model.node_names, ctx.date,
             st.policy);
