@@ -41,7 +41,7 @@ double Investors::expected_return(const Model& m, const Project& p, const Infras
 
 void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossings& crossings,
                       Firms& firms, const Travellers& travel, std::vector<Event>& events,
-                      Ledger& ledger, DayOutcomes& out) {
+                      DayOutcomes& out) {
   const Model& m = ctx.model;
   const auto& ip = m.params.investment;
   const auto& net = m.network;
@@ -131,7 +131,6 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
       firms.cash[firm] += amount;
       firms.capital[firm] += static_cast<float>(amount.usd() * ip.fdi_capital_per_usd);
       firms.foreign_owned[firm] = 1;
-      ledger.fdi += amount;
       out.fdi_usd += amount.usd();
     }
   }

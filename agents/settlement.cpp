@@ -108,7 +108,6 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
     const std::int32_t s = ships.delivered[k];
     const Money v = ships.value[s];
     const int oc = ships.origin_country[s], dc = ships.dest_country[s];
-    ledger.settlement_fees += fee_of(s);
     ledger.received += v;
     ledger.in_transit -= v;
     if ((oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn))

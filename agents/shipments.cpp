@@ -206,7 +206,6 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         ch.shipped += v;
         ch.transit_fees += fee_transit;
         ch.border_fees += fee_nodes;
-        ch.freight += freight;
         ch.exports[od.origin_country * nc + od.dest_country] += v.usd();
         if (od.transit && path.corridor >= 0) ch.transit_teu[path.corridor] += units;
         if (path.through_kz) ch.kz_handled_teu += units;
@@ -219,9 +218,6 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     high_water = std::max(high_water, ch.high_water);
     ledger.shipped += ch.shipped;
     ledger.in_transit += ch.shipped;
-    ledger.transit_fees += ch.transit_fees;
-    ledger.border_fees += ch.border_fees;
-    ledger.freight += ch.freight;
     out.transit_fee_revenue_usd += ch.transit_fees.usd();
     out.border_fee_revenue_usd += ch.border_fees.usd();
     for (std::size_t k = 0; k < ch.exports.size(); ++k) out.exports_usd[k] += ch.exports[k];

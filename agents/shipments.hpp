@@ -65,13 +65,13 @@ struct Shipments {
   static constexpr std::size_t kDispatchChunk = 4096;
   struct Chunk {
     std::size_t proposals = 0, first = 0, high_water = 0;
-    Money shipped, transit_fees, border_fees, freight;
+    Money shipped, transit_fees, border_fees;
     std::vector<double> exports, route_teu;
     std::array<double, kCorridors> transit_teu{};
     double kz_handled_teu = 0;
     void reset() {
       high_water = 0;
-      shipped = transit_fees = border_fees = freight = Money();
+      shipped = transit_fees = border_fees = Money();
       std::fill(exports.begin(), exports.end(), 0.0);
       std::fill(route_teu.begin(), route_teu.end(), 0.0);
       transit_teu.fill(0);

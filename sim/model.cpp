@@ -156,8 +156,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
       if (m->market_node_of_country[c] >= 0)
         dests.push_back({m->market_node_of_country[c], static_cast<int>(c)});
     for (const auto& [dn, dc] : dests) {
-      OdPair od{static_cast<int>(r),       m->regions[r].node, dn, oc, dc, 0, 0, 0, 0,
-                oc != m->kz && dc != m->kz};
+      OdPair od{m->regions[r].node, dn, oc, dc, 0, 0, 0, 0, oc != m->kz && dc != m->kz};
       std::tie(od.routes_begin, od.routes_end) =
           m->network.add_routes(od.origin_node, dn, false, p.network.k_routes);
       std::tie(od.pipe_begin, od.pipe_end) =

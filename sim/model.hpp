@@ -25,7 +25,6 @@ struct RegionLayout {
 // An origin region and a destination (a region of the partner country or a market node)
 // with its candidate routes.
 struct OdPair {
-  int origin_region;
   int origin_node, dest_node;
   int origin_country, dest_country;
   int routes_begin, routes_end;  // container routes

@@ -24,14 +24,8 @@ int parse_corridor(const std::string& c) {
 
 Network::Network(const NetworkParams& p) {
   for (const auto& [name, n] : p.nodes) {
-    Node node{name,
-              n.country,
-              n.kind,
-              n.lat,
-              n.lon,
-              n.capacity_teu_per_day,
-              n.fee_usd_per_teu,
-              n.processing_days};
+    Node node{
+        name, n.country, n.kind, n.capacity_teu_per_day, n.fee_usd_per_teu, n.processing_days};
     if (n.capacity_teu_per_day > 0 || n.kind == "border" || n.kind == "port" ||
         n.kind == "dry_port") {
       node.crossing = static_cast<int>(crossings_.size());

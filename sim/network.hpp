@@ -21,7 +21,6 @@ enum class Mode : std::uint8_t { kRail, kRoad, kSea, kPipeline };
 
 struct Node {
   std::string name, country, kind;
-  double lat, lon;
   double capacity_teu_per_day;  // base capacity; projects add to it during a run
   double fee_usd_per_teu;
   double processing_days;

@@ -54,11 +54,9 @@ struct DayOutcomes {
   }
 };
 
-// Money ledgers that must balance: every cent is somewhere.
+// Cumulative value of goods, which must balance: shipped = received + in transit.
 struct Ledger {
   Money shipped, received, in_transit;
-  Money transit_fees, border_fees, freight, settlement_fees;
-  Money infrastructure_spent, fdi;
 };
 
 }  // namespace corridor

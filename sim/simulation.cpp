@@ -318,11 +318,10 @@ void Simulation::phase_settlement(const DayContext& ctx) {
 void Simulation::phase_investment(const DayContext& ctx) {
   State& st = state_;
   const Money spent = st.infrastructure.step(ctx, st.events);
-  st.ledger.infrastructure_spent += spent;
   st.out.infrastructure_investment_usd = spent.usd();
   if (ctx.date.first_of_month())
     st.investors.month(ctx, st.infrastructure, st.crossings, st.firms, st.travellers, st.events,
-                       st.ledger, st.out);
+                       st.out);
 }
 
 void Simulation::phase_accounting(const DayContext& ctx) {
