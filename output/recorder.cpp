@@ -281,7 +281,8 @@ void H5Recorder::record(const Simulation& sim) {
   const State& st = sim.state();
   const int day = sim.day() - 1;  // the day just simulated
   const Date date = m.date(day);
-  static thread_local std::vector<double> value, weight;
+  auto& value = scratch_value_;
+  auto& weight = scratch_weight_;
   for (Period* p : {daily_.get(), monthly_.get(), annual_.get()}) {
     const int key = p->key_of(date);
     if (key != p->key) {
@@ -352,7 +353,7 @@ void H5Recorder::record(const Simulation& sim) {
 
 void H5Recorder::snapshot(const Simulation& sim) {
   const Firms& f = sim.state().firms;
-  static thread_local std::vector<double> row;
+  auto& row = scratch_value_;
   row.resize(panel_firms_.size());
   auto put = [&](int v, auto get) {
     for (std::size_t k = 0; k < panel_firms_.size(); ++k) row[k] = get(panel_firms_[k]);

@@ -56,6 +56,7 @@ class H5Recorder : public Recorder {
   std::unique_ptr<h5::Group> panel_;
   std::vector<int> panel_vars_;
   std::vector<std::uint32_t> panel_firms_;
+  std::vector<double> scratch_value_, scratch_weight_;  // reused every day, no allocation
   int compression_;
   bool finished_ = false;
 };
