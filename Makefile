@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PYTHON := /usr/bin/python3
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test sanitize fuzz-ci fuzz bench clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -21,6 +21,19 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j 2
 
+# AddressSanitizer + UndefinedBehaviorSanitizer and ThreadSanitizer builds (build-asan,
+# build-tsan): unit tests, a short whole run and the bad configs; CI runs it (.ci/run).
+sanitize: deps
+	JOBS=$(JOBS) bash scripts/sanitize.sh all
+
+# libFuzzer (clang-14) on the config loader, scenario overlays, --set and the drivers table:
+# fuzz-ci runs 100,000 inputs of each (CI), fuzz 10 minutes each (FUZZ_SECONDS=...).
+FUZZ_SECONDS ?= 600
+fuzz-ci: deps
+	JOBS=$(JOBS) bash scripts/fuzz.sh ci
+fuzz: deps
+	JOBS=$(JOBS) bash scripts/fuzz.sh long $(FUZZ_SECONDS)
+
 # Throughput figures for docs/BENCHMARKS.md (not part of the tests).
 bench: build
 	cmake -S . -B $(BUILD) -DCORRIDOR_BUILD_BENCH=ON
@@ -30,4 +43,4 @@ bench: build
 	    --benchmark_report_aggregates_only=true
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

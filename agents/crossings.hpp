@@ -14,13 +14,25 @@ struct Infrastructure;
 
 struct Crossings {
   // One FIFO ring buffer per crossing, sized to the shipment pool so it never grows.
-  std::vector<std::vector<std::int32_t>> ring;
   std::vector<std::size_t> head, count;
+  std::vector<std::vector<std::int32_t>> ring;
   std::vector<double> queue_teu;
   std::vector<double> head_done;  // TEU of the head shipment already processed
   std::vector<int>
       congested_days;  // consecutive days with a queue above congestion_threshold days of capacity
   std::vector<double> utilisation;  // throughput over capacity, 30-day moving average
+
+  // Checkpoints (sim/visit.hpp). head and count come before the rings they describe.
+  template <class V>
+  void visit(V& v) {
+    v("head", head);
+    v("count", count);
+    v.rings("ring", ring, head, count);
+    v("queue_teu", queue_teu);
+    v("head_done", head_done);
+    v("congested_days", congested_days);
+    v("utilisation", utilisation);
+  }
 
   void init(std::size_t n_crossings, std::size_t pool_capacity);
   void push(int crossing, std::int32_t shipment, double teu);

@@ -9,6 +9,7 @@
 
 #include "sim/context.hpp"
 #include "sim/money.hpp"
+#include "sim/visit.hpp"
 
 namespace corridor {
 
@@ -34,6 +35,20 @@ struct TradeTables {
   // Today's route choice table (owned by RouteTables): [(od * kSectors + s) * max_routes + k].
   const double* route_cdf = nullptr;
   int max_routes = 0;
+
+  template <class V>
+  void visit(V& v) {
+    v("n_countries", n_countries);
+    v("demand_per_share", demand_per_share);
+    v("order_rate", order_rate);
+    v("od_factor", od_factor);
+    v("dest_country_cdf", dest_country_cdf);
+    v("region_cdf", region_cdf);
+    v("contact_multiplier", contact_multiplier);
+    v("shipment_value", shipment_value);
+    v.skip("route_cdf", route_cdf);  // points into RouteTables::cdf; Simulation::restored()
+    v("max_routes", max_routes);
+  }
 };
 
 struct FirmTotals {
@@ -51,6 +66,14 @@ struct FirmTotals {
 struct MonthTotals {
   std::array<double, kMaxFirmCountries * kSectors> share{}, labour{}, capital{}, firms{};
   double active = 0;
+  template <class V>
+  void visit(V& v) {
+    v("share", share);
+    v("labour", labour);
+    v("capital", capital);
+    v("firms", firms);
+    v("active", active);
+  }
   MonthTotals& operator+=(const MonthTotals& o) {
     for (std::size_t i = 0; i < share.size(); ++i) {
       share[i] += o.share[i], labour[i] += o.labour[i];
@@ -76,6 +99,34 @@ struct Firms {
   std::vector<std::array<float, kSlots>> backlog;       // USD ordered, not yet shipped
   std::vector<std::uint8_t> proposal;                   // bit k: ship slot k's backlog today
   std::vector<std::array<std::int32_t, kSlots>> proposal_route;  // route drawn for each
+
+  // Checkpoints (sim/visit.hpp): every member, in order.
+  template <class V>
+  void visit(V& v) {
+    v("region", region);
+    v("sector", sector);
+    v("country", country);
+    v("exporter", exporter);
+    v("foreign_owned", foreign_owned);
+    v("active", active);
+    v("loss_months", loss_months);
+    v("tfp", tfp);
+    v("capital", capital);
+    v("labour", labour);
+    v("capacity", capacity);
+    v("price", price);
+    v("inventory", inventory);
+    v("share", share);
+    v("output_month", output_month);
+    v("profit_month", profit_month);
+    v("exported_usd", exported_usd);
+    v("cash", cash);
+    v("buyer", buyer);
+    v("dest", dest);
+    v("backlog", backlog);
+    v.skip("proposal", proposal);  // made and used within a day (production, then shipping)
+    v.skip("proposal_route", proposal_route);
+  }
 
   std::size_t size() const { return region.size(); }
   int partners(std::size_t i) const {

@@ -23,12 +23,38 @@ struct Project {
   Money cost, spent;
   double capacity_teu_per_day = 0, days_saved = 0;
   int funded_by = -1;  // investor index
+
+  template <class V>
+  void visit(V& v) {
+    v("name", name);
+    v("node", node);
+    v("link", link);
+    v("by_investors", by_investors);
+    v("expansion", expansion);
+    v("status", status);
+    v("start", start);
+    v("completion", completion);
+    v("lag_days", lag_days);
+    v("cost", cost);
+    v("spent", spent);
+    v("capacity_teu_per_day", capacity_teu_per_day);
+    v("days_saved", days_saved);
+    v("funded_by", funded_by);
+  }
 };
 
 struct Event {
   int day;
   std::string kind, name;
   double value;
+
+  template <class V>
+  void visit(V& v) {
+    v("day", day);
+    v("kind", kind);
+    v("name", name);
+    v("value", value);
+  }
 };
 
 struct Infrastructure {
@@ -37,6 +63,15 @@ struct Infrastructure {
   std::vector<double> route_teu_today;  // TEU that started a trip on each route today
   std::vector<double> link_flow_teu;    // 30-day moving average of that, for appraisal
   std::vector<Project> projects;
+
+  template <class V>
+  void visit(V& v) {
+    v("link_days", link_days);
+    v("node_capacity", node_capacity);
+    v("route_teu_today", route_teu_today);
+    v("link_flow_teu", link_flow_teu);
+    v("projects", projects);
+  }
 
   void init(const Model& m);
   // Starts, spends on and completes projects; returns today's construction spending.

@@ -19,6 +19,13 @@ struct Investors {
   std::vector<const InvestorSpec*> specs;
   std::vector<Money> budget;
 
+  template <class V>
+  void visit(V& v) {
+    v("names", names);
+    v.skip("specs", specs);  // pointers into the model's parameters, set by init()
+    v("budget", budget);
+  }
+
   void init(const Model& m);
   void month(const DayContext& ctx, Infrastructure& infra, const Crossings& crossings, Firms& firms,
              const Travellers& travel, std::vector<Event>& events, DayOutcomes& out);

@@ -78,32 +78,28 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   // deliveries once per chunk stays cheap.
   const std::size_t n_firms = firms.size(), n_chunks = 8,
                     chunk = (n_firms + n_chunks - 1) / n_chunks;
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, n_chunks, 1),
-      [&](const tbb::blocked_range<std::size_t>& range) {
-        for (std::size_t c = range.begin(); c != range.end(); ++c) {
-          const std::size_t lo = c * chunk, hi = std::min(n_firms, lo + chunk);
-          for (std::size_t k = 0; k < ships.n_delivered; ++k) {
-            const std::int32_t s = ships.delivered[k];
-            const Money v = ships.value[s];
-            // The buyer pays the full value and takes the goods into stock, to sell.
-            const std::int32_t b = ships.buyer[s];
-            if (b >= 0 && static_cast<std::size_t>(b) >= lo && static_cast<std::size_t>(b) < hi) {
-              firms.cash[b] -= v;
-              firms.profit_month[b] -= static_cast<float>(v.usd());
-              firms.inventory[b] += static_cast<float>(v.usd());
-            }
-            // The exporter receives the value less the bank's spread.
-            const std::size_t e = static_cast<std::size_t>(ships.exporter[s]);
-            if (e >= lo && e < hi) {
-              const Money net = v - fee_of(s);
-              firms.cash[e] += net;
-              firms.profit_month[e] += static_cast<float>(net.usd());
-              firms.exported_usd[e] += static_cast<float>(v.usd());
-            }
-          }
-        }
-      });
+  parallel_for_chunks(n_chunks, [&](std::size_t c) {
+    const std::size_t lo = c * chunk, hi = std::min(n_firms, lo + chunk);
+    for (std::size_t k = 0; k < ships.n_delivered; ++k) {
+      const std::int32_t s = ships.delivered[k];
+      const Money v = ships.value[s];
+      // The buyer pays the full value and takes the goods into stock, to sell.
+      const std::int32_t b = ships.buyer[s];
+      if (b >= 0 && static_cast<std::size_t>(b) >= lo && static_cast<std::size_t>(b) < hi) {
+        firms.cash[b] -= v;
+        firms.profit_month[b] -= static_cast<float>(v.usd());
+        firms.inventory[b] += static_cast<float>(v.usd());
+      }
+      // The exporter receives the value less the bank's spread.
+      const std::size_t e = static_cast<std::size_t>(ships.exporter[s]);
+      if (e >= lo && e < hi) {
+        const Money net = v - fee_of(s);
+        firms.cash[e] += net;
+        firms.profit_month[e] += static_cast<float>(net.usd());
+        firms.exported_usd[e] += static_cast<float>(v.usd());
+      }
+    }
+  });
   for (std::size_t k = 0; k < ships.n_delivered; ++k) {
     const std::int32_t s = ships.delivered[k];
     const Money v = ships.value[s];

@@ -8,6 +8,9 @@
 namespace corridor {
 
 struct Settlement {
+  template <class V>
+  void visit(V&) {}  // no state: the banks' terms are parameters
+
   // Cost in basis points of value of settling a China-Kazakhstan payment in each currency,
   // with or without RMB clearing in force.
   static std::array<double, kCurrencies> cost_bp(const Model& m, bool clearing);

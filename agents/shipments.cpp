@@ -135,12 +135,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
       c.route_teu.assign(net.routes().size(), 0.0);
     }
   }
-  auto for_chunks = [&](auto&& body) {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_chunks, 1),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                        for (std::size_t c = r.begin(); c != r.end(); ++c) body(c);
-                      });
-  };
+  auto for_chunks = [&](auto&& body) { parallel_for_chunks(n_chunks, body); };
   for_chunks([&](std::size_t c) {
     std::size_t n = 0;
     const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);

@@ -26,6 +26,19 @@ struct RouteTables {
   std::vector<double> reference_cost;  // [od * kSectors + s], share of value
   std::vector<double> cost;            // today's expected cost share
 
+  template <class V>
+  void visit(V& v) {
+    v("max_routes", max_routes);
+    v("fixed_usd_per_teu", fixed_usd_per_teu);
+    v("days", days);
+    v("tariff_usd_per_teu", tariff_usd_per_teu);
+    v("node_fees_usd_per_teu", node_fees_usd_per_teu);
+    v("open", open);
+    v("cdf", cdf);
+    v("reference_cost", reference_cost);
+    v("cost", cost);
+  }
+
   // Expected generalised cost per value (logit inclusive value) and choice probabilities.
   void compute(const DayContext& ctx, const Infrastructure& infra, const Crossings& crossings,
                bool reference);
@@ -43,6 +56,36 @@ struct Shipments {
   std::size_t n_delivered = 0, high_water = 0;
   std::uint64_t next_uid = 0;
   std::uint64_t deferred = 0;  // proposals not shipped because the pool was full
+
+  // Checkpoints (sim/visit.hpp). Slots at or above high_water have never been used, so
+  // only the pool's first high_water slots are state, and the free list (a stack, lowest
+  // slots on top) still starts with the unused ones as init() put them. high_water comes
+  // first: when reading, the lengths below are computed from it.
+  template <class V>
+  void visit(V& v) {
+    v("high_water", high_water);
+    v.prefix("state", state, high_water);
+    v.prefix("value", value, high_water);
+    v.prefix("teu", teu, high_water);
+    v.prefix("days_left", days_left, high_water);
+    v.prefix("route", route, high_water);
+    v.prefix("exporter", exporter, high_water);
+    v.prefix("buyer", buyer, high_water);
+    v.prefix("queued_day", queued_day, high_water);
+    v.prefix("leg", leg, high_water);
+    v.prefix("sector", sector, high_water);
+    v.prefix("origin_country", origin_country, high_water);
+    v.prefix("dest_country", dest_country, high_water);
+    v.skip("arrived", arrived);  // made and used within move()
+    v.prefix("currency", currency, high_water);
+    v.prefix("uid", uid, high_water);
+    v.tail("free_slots", free_slots, capacity() - high_water);
+    v.skip("delivered", delivered);  // made in move(), used in settlement the same day
+    v("n_delivered", n_delivered);
+    v("next_uid", next_uid);
+    v("deferred", deferred);
+    v.skip("chunks", chunks_);  // scratch of dispatch(), recomputed every day
+  }
 
   void init(std::size_t capacity);
   std::size_t capacity() const { return state.size(); }

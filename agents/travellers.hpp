@@ -15,6 +15,14 @@ struct Travellers {
   std::vector<double> tourism_demand_usd;   // per country, today
   double decay = 1.0;
 
+  template <class V>
+  void visit(V& v) {
+    v("contacts", contacts);
+    v("reference", reference);
+    v("tourism_demand_usd", tourism_demand_usd);
+    v("decay", decay);
+  }
+
   void init(const Model& m);
   // Mean daily trips of a cohort before noise.
   double mean_trips(const DayContext& ctx, int origin_region, int dest_region, int purpose) const;

@@ -2,13 +2,46 @@
 
 #include <hdf5_hl.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <stdexcept>
+
+#include "sim/error.hpp"
 
 namespace corridor::h5 {
 
+namespace {
+herr_t find_errno(unsigned, const H5E_error2_t* e, void* data) {
+  auto* out = static_cast<SystemError*>(data);
+  if (out->err || !e->desc) return 0;
+  // The sec2 driver writes "..., filename = 'F', file descriptor = N, errno = E, ..." for
+  // reads and writes and "name = 'F', errno = E, ..." when opening.
+  const std::string d = e->desc;
+  const auto k = d.find("errno = ");
+  if (k == std::string::npos) return 0;
+  out->err = std::atoi(d.c_str() + k + 8);
+  const auto f = d.find("name = '");
+  if (f != std::string::npos) {
+    const auto end = d.find('\'', f + 8);
+    if (end != std::string::npos) out->file = d.substr(f + 8, end - f - 8);
+  }
+  return 0;
+}
+}  // namespace
+
+SystemError last_system_error() {
+  SystemError out;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_errno, &out);
+  return out;
+}
+
 hid_t check(hid_t id, const std::string& what) {
-  if (id < 0) throw std::runtime_error("HDF5 error: " + what);
-  return id;
+  if (id >= 0) return id;
+  const SystemError sys = last_system_error();
+  if (sys.err)
+    throw EnvironmentError((sys.file.empty() ? std::string() : sys.file + ": ") +
+                           std::strerror(sys.err) + " (HDF5: " + what + ")");
+  throw std::runtime_error("HDF5 error: " + what);
 }
 
 namespace {
@@ -29,6 +62,19 @@ void set_attr(hid_t obj, const std::string& name, const std::string& value) {
            H5Aclose);
   const char* p = value.c_str();
   check(H5Awrite(a.get(), t.get(), &p), "write attribute " + name);
+}
+
+void set_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+  if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
+  Handle t = string_type();
+  const hsize_t n = values.size();
+  Handle space(check(H5Screate_simple(1, &n, nullptr), "space"), H5Sclose);
+  Handle a(check(H5Acreate2(obj, name.c_str(), t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                 "attribute " + name),
+           H5Aclose);
+  std::vector<const char*> p;
+  for (const auto& v : values) p.push_back(v.c_str());
+  if (n) check(H5Awrite(a.get(), t.get(), p.data()), "write attribute " + name);
 }
 
 template <class T>
@@ -178,6 +224,29 @@ void Group::append_dim(const std::int32_t* values, std::size_t rows) {
     grown_ = size;
     d.size = size;
   }
+}
+
+std::vector<double> Group::read(int v) const {
+  const Var& var = vars_[v];
+  std::size_t n = 1;
+  for (auto d : var.shape) n *= d;
+  std::vector<double> out(n);
+  if (n)
+    check(H5Dread(var.ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+          "read back");
+  return out;
+}
+
+std::vector<std::int32_t> Group::read_dim() const {
+  for (const auto& d : dims_) {
+    if (!d.growing) continue;
+    std::vector<std::int32_t> out(d.size);
+    if (d.size)
+      check(H5Dread(d.ds.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+            "read back dimension");
+    return out;
+  }
+  return {};
 }
 
 void Group::strings(const std::string& name, const std::string& dim,

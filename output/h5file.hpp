@@ -30,17 +30,35 @@ class Handle {
     if (id_ >= 0 && close_) close_(id_);
     id_ = -1;
   }
+  // Closes now and says whether that worked (reset() cannot: it runs in destructors).
+  herr_t close() {
+    const herr_t r = id_ >= 0 && close_ ? close_(id_) : 0;
+    id_ = -1;
+    return r;
+  }
 
  private:
   hid_t id_ = -1;
   herr_t (*close_)(hid_t) = nullptr;
 };
 
+// Throws if id < 0: EnvironmentError when the failure was the system's (a full disk, a
+// file-size limit: the HDF5 error stack carries the errno), std::runtime_error otherwise.
 hid_t check(hid_t id, const std::string& what);
+
+// The system error behind the HDF5 call that just failed, read from the library's error
+// stack (its file driver records errno and the file name); err is 0 if there is none.
+struct SystemError {
+  int err = 0;
+  std::string file;
+};
+SystemError last_system_error();
 
 void set_attr(hid_t obj, const std::string& name, const std::string& value);
 void set_attr(hid_t obj, const std::string& name, double value);
 void set_attr(hid_t obj, const std::string& name, std::int64_t value);
+// A 1-D array of strings (h5py reads a numpy array of str).
+void set_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values);
 
 // A group with named dimensions and variables whose first dimension may grow.
 class Group {
@@ -62,6 +80,10 @@ class Group {
   // Appends `rows` rows along the growing dimension.
   void append(int var, const double* data, std::size_t rows);
   void append_dim(const std::int32_t* values, std::size_t rows);
+  // What has been appended so far (for checkpoints): a variable's values, row after row,
+  // and the growing dimension's values.
+  std::vector<double> read(int var) const;
+  std::vector<std::int32_t> read_dim() const;
   // Strings and integers for a fixed 1-D variable over one dimension (event tables).
   void strings(const std::string& name, const std::string& dim, const std::vector<std::string>& v);
 

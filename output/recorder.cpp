@@ -1,17 +1,27 @@
 #include "output/recorder.hpp"
 
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <limits>
 
+#include "output/state_io.hpp"
 #include "sim/error.hpp"
 
 namespace corridor {
 
 namespace {
 using Attrs = std::vector<std::pair<std::string, std::string>>;
+// Panel variables, in the order snapshot() writes them.
+constexpr std::array<const char*, 9> kPanelVars = {
+    "capital_usd", "labour", "capacity_usd_per_day", "price", "cash_usd",
+    "partners",    "exported_usd", "active", "foreign_owned"};
 const char* aggregation_name(Aggregation a) {
   switch (a) {
     case Aggregation::kSum:
@@ -162,33 +172,108 @@ std::vector<SeriesSpec> output_series(const Model& m) {
 }
 
 struct H5Recorder::Period {
-  enum Kind { kDay, kMonth, kYear } kind;
+  enum Kind { kDay, kMonth, kYear } kind = kDay;
   std::unique_ptr<h5::Group> group;
   std::vector<int> vars;
+  std::size_t chunk = 1;  // rows buffered before they are appended to the file
   std::vector<std::vector<double>> sum, wsum, last, rows;
   std::vector<std::int32_t> times;
   int key = std::numeric_limits<int>::min();
   std::int32_t start = 0;
   int days = 0;
 
+  // Checkpoints (sim/visit.hpp): what the period keeps between days. The rows already
+  // appended to the file are saved separately (H5Recorder::save).
+  template <class V>
+  void visit(V& v) {
+    v.skip("kind", kind);
+    v.skip("group", group);
+    v.skip("vars", vars);
+    v.skip("chunk", chunk);
+    v("sum", sum);
+    v("wsum", wsum);
+    v("last", last);
+    v("rows", rows);
+    v("times", times);
+    v("key", key);
+    v("start", start);
+    v("days", days);
+  }
+
   int key_of(Date d) const {
     return kind == kDay ? d.serial() : kind == kMonth ? d.year() * 12 + d.month() : d.year();
   }
 };
+
+void check_output_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty()) throw InputError("command line", 0, "-o", "empty output path");
+  const fs::path p(path);
+  std::error_code ec;
+  if (fs::is_directory(p, ec))
+    throw InputError(path, 0, "-o", "the output path is a directory; give a file name");
+  const fs::path parent = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  if (!fs::is_directory(parent, ec))
+    throw InputError(path, 0, "-o", "output directory does not exist: " + parent.string());
+  // The file is written beside its final name and renamed, so the directory must be
+  // writable; access() also reports a read-only file system.
+  if (access(parent.c_str(), W_OK | X_OK) != 0)
+    throw InputError(path, 0, "-o",
+                     "cannot write in the output directory " + parent.string() + ": " +
+                         std::strerror(errno));
+  for (const char* suffix : {".tmp", ".ckpt", ".ckpt.tmp"})
+    if (fs::is_directory(path + suffix, ec))
+      throw InputError(path, 0, "-o",
+                       path + suffix + " is a directory; the run needs that name for a file");
+}
 
 H5Recorder::H5Recorder(const std::string& path, const Model& m, const RunInfo& info)
     : path_(path),
       tmp_(path + ".tmp"),
       series_(output_series(m)),
       compression_(m.params.output.compression) {
-  namespace fs = std::filesystem;
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty() && !fs::is_directory(parent))
-    throw InputError(path, 0, "-o", "output directory does not exist: " + parent.string());
+  check_output_path(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by our exceptions
   const hid_t f = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (f < 0) throw InputError(path, 0, "-o", "cannot create output file (is the path writable?)");
+  if (f < 0) {
+    const h5::SystemError sys = h5::last_system_error();
+    switch (sys.err) {
+      case 0:
+        throw InputError(path, 0, "-o", "cannot create " + tmp_);
+      case EACCES:
+      case EPERM:
+      case EROFS:
+      case ENOENT:
+      case ENOTDIR:
+      case EISDIR:
+      case ENAMETOOLONG:
+      case ELOOP:
+        throw InputError(path, 0, "-o", "cannot create " + tmp_ + ": " + std::strerror(sys.err));
+      default:
+        throw EnvironmentError(tmp_ + ": cannot create the output file: " +
+                               std::strerror(sys.err));
+    }
+  }
   file_ = h5::Handle(f, H5Fclose);
+  try {
+    create(m, info);
+  } catch (...) {
+    discard();
+    throw;
+  }
+}
+
+void H5Recorder::discard() {
+  daily_.reset();
+  monthly_.reset();
+  annual_.reset();
+  panel_.reset();
+  file_.reset();
+  std::error_code ec;
+  std::filesystem::remove(tmp_, ec);  // never leave a file that looks complete
+}
+
+void H5Recorder::create(const Model& m, const RunInfo& info) {
   const hid_t root = file_.get();
   h5::set_attr(root, "complete", std::int64_t{0});
   h5::set_attr(root, "title", std::string("corridor simulation of the China-Kazakhstan corridor"));
@@ -202,6 +287,8 @@ H5Recorder::H5Recorder(const std::string& path, const Model& m, const RunInfo& i
   h5::set_attr(root, "end_date", (m.start + (m.days - 1)).iso());
   h5::set_attr(root, "firm_agents", static_cast<std::int64_t>(m.n_firms));
   h5::set_attr(root, "Conventions", std::string("CF-1.8"));
+  if (info.resumed_from_day >= 0)
+    h5::set_attr(root, "resumed_from_day", static_cast<std::int64_t>(info.resumed_from_day));
 
   for (const auto& sp : series_) {
     std::size_t w = 1;
@@ -236,6 +323,7 @@ H5Recorder::H5Recorder(const std::string& path, const Model& m, const RunInfo& i
       p->rows.back().reserve(width_[j] * chunk);
     }
     p->times.reserve(chunk);
+    p->chunk = chunk;
     return p;
   };
   daily_ = make(Period::kDay, "daily", 366);
@@ -263,17 +351,12 @@ H5Recorder::H5Recorder(const std::string& path, const Model& m, const RunInfo& i
   }
   panel_->strings("region", "firm", region);
   panel_->strings("sector", "firm", sector);
-  for (const char* v : {"capital_usd", "labour", "capacity_usd_per_day", "price", "cash_usd",
-                        "partners", "exported_usd", "active", "foreign_owned"})
+  for (const char* v : kPanelVars)
     panel_vars_.push_back(panel_->variable(v, {"time", "firm"}, {}, compression_));
 }
 
 H5Recorder::~H5Recorder() {
-  if (!finished_) {
-    file_.reset();
-    std::error_code ec;
-    std::filesystem::remove(tmp_, ec);  // never leave a file that looks complete
-  }
+  if (!finished_) discard();
 }
 
 void H5Recorder::record(const Simulation& sim) {
@@ -339,7 +422,7 @@ void H5Recorder::record(const Simulation& sim) {
       }
     p->times.push_back(p->start);
     p->days = 0;
-    if (p->times.size() >= p->times.capacity()) {
+    if (p->times.size() >= p->chunk) {
       for (std::size_t j = 0; j < series_.size(); ++j) {
         p->group->append(p->vars[j], p->rows[j].data(), p->times.size());
         p->rows[j].clear();
@@ -434,10 +517,93 @@ void H5Recorder::finish(const Simulation& sim, double wall_seconds) {
   monthly_.reset();
   annual_.reset();
   panel_.reset();
-  H5Fflush(root, H5F_SCOPE_GLOBAL);
-  file_.reset();
-  std::filesystem::rename(tmp_, path_);
+  // Cached chunks and metadata reach the disk here: a full disk or a file-size limit shows
+  // up now if not before, and the file must not be renamed into place then.
+  h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush the output");
+  h5::check(file_.close(), "close the output");
+  std::error_code ec;
+  std::filesystem::rename(tmp_, path_, ec);
+  if (ec) throw EnvironmentError(tmp_ + ": cannot rename to " + path_ + ": " + ec.message());
   finished_ = true;
+}
+
+namespace {
+void write_rows(hid_t g, const std::string& name, const std::vector<double>& v) {
+  state_io::write_numbers(g, name, H5T_NATIVE_DOUBLE, v.data(), {v.size()});
+}
+void write_times(hid_t g, const std::vector<std::int32_t>& t) {
+  state_io::write_numbers(g, "time", H5T_NATIVE_INT32, t.data(), {t.size()});
+}
+template <class T>
+std::vector<T> read_all(hid_t g, const std::string& name, hid_t type, const state_io::Place& at) {
+  std::vector<T> v(state_io::read_numbers_shape(g, name, type, 0, at));
+  if (!v.empty()) state_io::read_numbers(g, name, type, v.data(), at);
+  return v;
+}
+}  // namespace
+
+std::string H5Recorder::checkpoint_layout() {
+  Period p;
+  state_io::Layout l;
+  p.visit(l);
+  return l.text();
+}
+
+void H5Recorder::save(hid_t group) {
+  for (auto [name, p] : {std::pair{"daily", daily_.get()}, std::pair{"monthly", monthly_.get()},
+                         std::pair{"annual", annual_.get()}}) {
+    h5::Handle g = state_io::create_group(group, name);
+    state_io::Writer w(g.get());
+    p->visit(w);
+    // The rows already appended to the output file (its .tmp may not survive a kill).
+    h5::Handle written = state_io::create_group(g.get(), "written");
+    write_times(written.get(), p->group->read_dim());
+    for (std::size_t j = 0; j < series_.size(); ++j)
+      write_rows(written.get(), series_[j].name, p->group->read(p->vars[j]));
+  }
+  h5::Handle g = state_io::create_group(group, "panel");
+  write_times(g.get(), panel_->read_dim());
+  for (std::size_t v = 0; v < kPanelVars.size(); ++v)
+    write_rows(g.get(), kPanelVars[v], panel_->read(panel_vars_[v]));
+}
+
+void H5Recorder::load(hid_t group, const std::string& file) {
+  const state_io::Place at{file, "recorder"};
+  for (auto [name, p] : {std::pair{"daily", daily_.get()}, std::pair{"monthly", monthly_.get()},
+                         std::pair{"annual", annual_.get()}}) {
+    h5::Handle g = state_io::open_group(group, name, at);
+    const state_io::Place here = at.child(name);
+    state_io::Reader r(g.get(), here);
+    p->visit(r);
+    const std::size_t n = series_.size();
+    if (p->sum.size() != n || p->wsum.size() != n || p->last.size() != n || p->rows.size() != n)
+      here.fail("sum", "another number of series");
+    for (std::size_t j = 0; j < n; ++j)
+      if (p->sum[j].size() != width_[j] || p->wsum[j].size() != width_[j] ||
+          p->last[j].size() != width_[j] || p->rows[j].size() != p->times.size() * width_[j])
+        here.fail(series_[j].name, "buffers of another size");
+    for (std::size_t j = 0; j < n; ++j) p->rows[j].reserve(width_[j] * p->chunk);
+    p->times.reserve(p->chunk);
+
+    h5::Handle written = state_io::open_group(g.get(), "written", here);
+    const state_io::Place w = here.child("written");
+    const auto times = read_all<std::int32_t>(written.get(), "time", H5T_NATIVE_INT32, w);
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto rows = read_all<double>(written.get(), series_[j].name, H5T_NATIVE_DOUBLE, w);
+      if (rows.size() != times.size() * width_[j]) w.fail(series_[j].name, "another row count");
+      if (!times.empty()) p->group->append(p->vars[j], rows.data(), times.size());
+    }
+    if (!times.empty()) p->group->append_dim(times.data(), times.size());
+  }
+  h5::Handle g = state_io::open_group(group, "panel", at);
+  const state_io::Place here = at.child("panel");
+  const auto times = read_all<std::int32_t>(g.get(), "time", H5T_NATIVE_INT32, here);
+  for (std::size_t v = 0; v < kPanelVars.size(); ++v) {
+    const auto rows = read_all<double>(g.get(), kPanelVars[v], H5T_NATIVE_DOUBLE, here);
+    if (rows.size() != times.size() * panel_firms_.size()) here.fail(kPanelVars[v], "another row count");
+    if (!times.empty()) panel_->append(panel_vars_[v], rows.data(), times.size());
+  }
+  if (!times.empty()) panel_->append_dim(times.data(), times.size());
 }
 
 }  // namespace corridor

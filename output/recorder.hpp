@@ -32,19 +32,37 @@ std::vector<std::string> dimension_labels(const Model& m, const std::string& dim
 struct RunInfo {
   std::uint64_t seed;
   int threads;
+  int resumed_from_day = -1;  // recorded as an attribute when the run was resumed
 };
+
+// Throws InputError (key -o) unless `path` can be written as an output: not a directory,
+// in an existing directory we may write in, and no directory in the way of the temporary
+// and checkpoint names beside it. Everything that can be checked before a run starts.
+void check_output_path(const std::string& path);
 
 class H5Recorder : public Recorder {
  public:
-  // Creates `path`.tmp; throws InputError if it cannot be created.
+  // Creates `path`.tmp; throws InputError if the path is the user's mistake (see
+  // check_output_path), EnvironmentError if the machine fails (a full disk).
   H5Recorder(const std::string& path, const Model& m, const RunInfo& info);
   ~H5Recorder() override;
   void record(const Simulation& sim) override;
-  // Flushes, writes events and run attributes, sets `complete`, renames into place.
+  // Flushes, writes events and run attributes, sets `complete`, renames into place. Throws
+  // EnvironmentError if the data cannot all be written; the .tmp is then removed.
   void finish(const Simulation& sim, double wall_seconds);
+
+  // Checkpoints (output/checkpoint.hpp): the buffers kept between days and a copy of the
+  // rows already appended, into `group`; load() appends those rows to this (fresh) file
+  // and restores the buffers. `file` names the checkpoint in messages.
+  void save(hid_t group);
+  void load(hid_t group, const std::string& file);
+  // The recorder's part of the checkpoint layout signature.
+  static std::string checkpoint_layout();
 
  private:
   struct Period;
+  void create(const Model& m, const RunInfo& info);
+  void discard();
   void flush();
   void snapshot(const Simulation& sim);
 

@@ -13,8 +13,9 @@ for firms in 100000 1000000; do
     "$bin" bench --firms "$firms" --days "$days" --threads "$threads"
   done
 done
-# Output share at the baseline size over the whole 2013-2030 run.
-for out in "" "--output"; do
+# Output share at the baseline size over the whole 2013-2030 run, then the cost of yearly
+# checkpoints on top of it (the `checkpoints` line: write time and its share of the run).
+for out in "" "--output" "--output --checkpoint-every 365"; do
   echo "## firms=100000 days=6574 threads=2 output=${out:-off}"
   "$bin" bench --firms 100000 --days 6574 --threads 2 $out
 done

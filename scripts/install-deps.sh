@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(build-essential cmake libboost-all-dev libtbb-dev libhdf5-dev hdf5-tools libeigen3-dev
   libyaml-cpp-dev librandom123-dev libopenmpi-dev openmpi-bin libgtest-dev libbenchmark-dev
   python3-h5py python3-xarray python3-h5netcdf python3-pandas python3-matplotlib
-  python3-pytest python3-nbclient python3-nbformat python3-ipykernel python3-scipy)
+  python3-pytest python3-nbclient python3-nbformat python3-ipykernel python3-scipy python3-dask python3-yaml
+  slurm-wlm munge libnlopt-cxx-dev bc clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,36 +1,158 @@
 // Layered, strict config loading: every file is checked key by key (unknown keys, types,
 // ranges, dates) with its own name and line in the message, then applied on top of the
 // layers below it.
+#include "sim/config.hpp"
+
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 
 #include "sim/error.hpp"
 #include "sim/params.hpp"
+#include "sim/suggest.hpp"
 
 namespace corridor {
 namespace {
 
 namespace fs = std::filesystem;
 
+// The name --set options go by in messages, in place of a file.
+const std::string kSetFile = "--set";
+
+// A pass over the parser's events before the tree is built: yaml-cpp keeps both of two equal
+// keys (and lookups find the first), turns `&a [*a]` into a cycle, and accepts a mapping as a
+// key; each would be misread or crash further on, so each is an error here.
+class StrictYaml : public YAML::EventHandler {
+ public:
+  explicit StrictYaml(std::string file) : file_(std::move(file)) {}
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // YAML::Load reads the first document only: a second would be silently ignored.
+    if (++documents_ > 1) fail(mark, "", "more than one YAML document (a second '---')");
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { scalar(mark, "", true); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    fail(mark, path(), "aliases (*name) are not supported: write the value out");
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string& value) override {
+    scalar(mark, value, false);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    open(mark, false);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    open(mark, true);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Frame {
+    bool map = false;
+    bool expect_key = true;           // maps: the next node is a key
+    std::size_t index = 0;            // sequences: the next item's index
+    std::string key;                  // maps: the key of the value being read
+    std::map<std::string, int> keys;  // maps: keys so far and their lines
+  };
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& key,
+                         const std::string& what) const {
+    throw InputError(file_, mark.line + 1, key, what);
+  }
+
+  std::string path() const {
+    std::string p;
+    for (const Frame& f : stack_) {
+      if (f.map) {
+        if (f.expect_key) break;  // the path of a key being read ends at its mapping
+        p += (p.empty() ? "" : ".") + f.key;
+      } else {
+        p += "[" + std::to_string(f.index) + "]";
+      }
+    }
+    return p;
+  }
+
+  // A node has been read in the innermost collection: advance it.
+  void value_done() {
+    if (stack_.empty()) return;
+    Frame& f = stack_.back();
+    if (f.map)
+      f.expect_key = true;
+    else
+      ++f.index;
+  }
+
+  void scalar(const YAML::Mark& mark, const std::string& value, bool null) {
+    if (!stack_.empty() && stack_.back().map && stack_.back().expect_key) {
+      Frame& f = stack_.back();
+      const std::string here = path();
+      const std::string key = here.empty() ? value : here + "." + value;
+      if (null || value.empty()) fail(mark, here, "empty key");
+      auto [it, fresh] = f.keys.emplace(value, mark.line + 1);
+      if (!fresh)
+        fail(mark, key, "duplicate key (first given at line " + std::to_string(it->second) + ")");
+      f.key = value;
+      f.expect_key = false;
+      return;
+    }
+    value_done();
+  }
+
+  void open(const YAML::Mark& mark, bool map) {
+    if (!stack_.empty() && stack_.back().map && stack_.back().expect_key)
+      fail(mark, path(),
+           std::string("a key must be a plain name, not a ") + (map ? "mapping" : "list"));
+    if (stack_.size() >= 64) fail(mark, path(), "nested more than 64 levels deep");
+    Frame f;
+    f.map = map;
+    stack_.push_back(std::move(f));
+  }
+
+  void close() {
+    stack_.pop_back();
+    value_done();
+  }
+
+  std::string file_;
+  std::vector<Frame> stack_;
+  int documents_ = 0;
+};
+
 class Reader {
  public:
-  Reader(YAML::Node node, std::string file, std::string path, bool require_all)
+  Reader(YAML::Node node, std::string file, std::string path, bool require_all, KeyOrigins* origins)
       : node_(std::move(node)),
         file_(std::move(file)),
         path_(std::move(path)),
-        require_all_(require_all) {}
+        require_all_(require_all),
+        origins_(origins) {}
+
+  // Another node of the same file (an entry of a list, a named entry read afresh).
+  Reader with(YAML::Node node, std::string path, bool require_all) const {
+    return Reader(std::move(node), file_, std::move(path), require_all, origins_);
+  }
 
   const std::string& file() const { return file_; }
-  int line() const { return node_.Mark().line + 1; }
+  // --set values are one-line texts of their own: their "line 1" would mislead.
+  bool has_lines() const { return file_ != kSetFile; }
+  int line() const { return has_lines() ? node_.Mark().line + 1 : 0; }
   bool require_all() const { return require_all_; }
   std::string key(const std::string& k) const { return path_.empty() ? k : path_ + "." + k; }
 
   [[noreturn]] void fail(const std::string& k, const std::string& what, int line = -1) const {
     if (line < 0) line = has(k) ? node_[k].Mark().line + 1 : this->line();
+    if (!has_lines()) line = 0;
     throw InputError(file_, line, key(k), what);
   }
 
@@ -48,18 +170,23 @@ class Reader {
       if (!ok) {
         std::string list;
         for (const char* a : keys) list += std::string(list.empty() ? "" : ", ") + a;
-        fail(k, "unknown key (allowed: " + list + ")", it->first.Mark().line + 1);
+        fail(k, "unknown key" + did_you_mean(k, keys) + " (allowed: " + list + ")",
+             it->first.Mark().line + 1);
       }
     }
   }
 
   bool has(const std::string& k) const { return node_.IsMap() && node_[k]; }
 
-  Reader child(const std::string& k) const { return Reader(node_[k], file_, key(k), require_all_); }
+  Reader child(const std::string& k) const { return with(node_[k], key(k), require_all_); }
 
-  // Present: parse into out. Absent: an error only when this layer must be complete.
+  // Present: parse into out (and remember where it was set). Absent: an error only when this
+  // layer must be complete.
   bool need(const std::string& k) const {
-    if (has(k)) return true;
+    if (has(k)) {
+      set_here(k);
+      return true;
+    }
     if (require_all_) fail(k, "missing required key");
     return false;
   }
@@ -69,7 +196,7 @@ class Reader {
     expect_map();
     for (auto it = node_.begin(); it != node_.end(); ++it)
       f(it->first.as<std::string>(),
-        Reader(it->second, file_, key(it->first.as<std::string>()), require_all_));
+        with(it->second, key(it->first.as<std::string>()), require_all_));
   }
 
   double as_double(const std::string& k, const YAML::Node& n, double lo, double hi) const {
@@ -79,6 +206,8 @@ class Reader {
     } catch (const YAML::Exception&) {
       fail(k, "expected a number, got '" + scalar(n) + "'", n.Mark().line + 1);
     }
+    if (!std::isfinite(v))
+      fail(k, "expected a finite number, got '" + scalar(n) + "'", n.Mark().line + 1);
     if (!(v >= lo && v <= hi))
       fail(k, "value " + scalar(n) + " out of range [" + num(lo) + ", " + num(hi) + "]",
            n.Mark().line + 1);
@@ -169,11 +298,16 @@ class Reader {
   }
 
   Origin origin() const { return {file_, line()}; }
+  // Records that key k of this mapping was given here, for messages about it after layering.
+  void set_here(const std::string& k) const {
+    if (origins_) (*origins_)[key(k)] = {file_, has_lines() ? node_[k].Mark().line + 1 : 0};
+  }
   const YAML::Node& node() const { return node_; }
 
  private:
   static std::string scalar(const YAML::Node& n) {
-    return n.IsScalar() ? n.Scalar() : std::string("<") + (n.IsMap() ? "mapping" : "list") + ">";
+    if (n.IsScalar()) return n.Scalar();
+    return n.IsMap() ? "<mapping>" : n.IsSequence() ? "<list>" : "<nothing>";
   }
   static std::string num(double v) {
     std::ostringstream o;
@@ -183,9 +317,8 @@ class Reader {
   YAML::Node node_;
   std::string file_, path_;
   bool require_all_;
+  KeyOrigins* origins_;
 };
-
-constexpr double kInf = 1e300;
 
 // Named entries (nodes, links, projects...): an entry new in this layer must be complete;
 // an entry already known from a lower layer may be changed key by key.
@@ -193,7 +326,7 @@ template <class Map, class F>
 void read_named(const Reader& r, Map& map, F&& read_entry) {
   r.each([&](const std::string& name, const Reader& e) {
     const bool is_new = !map.count(name);
-    const Reader entry(e.node(), e.file(), r.key(name), is_new || e.require_all());
+    const Reader entry = e.with(e.node(), r.key(name), is_new || e.require_all());
     auto& value = map[name];
     if (is_new) value.origin = entry.origin();
     read_entry(entry, value);
@@ -372,7 +505,7 @@ void read_settlement(const Reader& r, SettlementParams& p) {
     r.child("currencies").each([&](const std::string& c, const Reader& e) {
       e.allow({"spread_bp", "delay_days", "preference"});
       const bool is_new = !p.currencies.count(c);
-      Reader entry(e.node(), e.file(), r.child("currencies").key(c), is_new || e.require_all());
+      Reader entry = e.with(e.node(), r.child("currencies").key(c), is_new || e.require_all());
       auto& cur = p.currencies[c];
       entry.get("spread_bp", cur.spread_bp, 0, 10000);
       entry.get("delay_days", cur.delay_days, 0, 365);
@@ -421,10 +554,11 @@ void read_investment(const Reader& r, InvestmentParams& p) {
 std::vector<ScheduledValue> read_schedule(const Reader& r, const std::string& k, double lo,
                                           double hi) {
   const YAML::Node n = r.node()[k];
+  r.set_here(k);
   if (!n.IsSequence()) r.fail(k, "expected a list of {from: YYYY-MM-DD, value: number}");
   std::vector<ScheduledValue> out;
   for (std::size_t i = 0; i < n.size(); ++i) {
-    Reader e(n[i], r.file(), r.key(k) + "[" + std::to_string(i) + "]", true);
+    Reader e = r.with(n[i], r.key(k) + "[" + std::to_string(i) + "]", true);
     e.allow({"from", "value"});
     ScheduledValue v;
     e.get("from", v.from);
@@ -480,10 +614,11 @@ void read_policy(const Reader& r, PolicyParams& p) {
 }
 
 void read_output(const Reader& r, OutputParams& p) {
-  r.allow({"panel_every_days", "panel_firms", "compression"});
+  r.allow({"panel_every_days", "panel_firms", "compression", "checkpoint_every_days"});
   r.get("panel_every_days", p.panel_every_days, 1, 100000);
   r.get("panel_firms", p.panel_firms, 0, 100000000);
   r.get("compression", p.compression, 0, 9);
+  r.get("checkpoint_every_days", p.checkpoint_every_days, 0, 100000);
 }
 
 void read_layer(const Reader& r, Params& p, const fs::path& dir) {
@@ -504,10 +639,14 @@ void read_layer(const Reader& r, Params& p, const fs::path& dir) {
     Reader d = r.child("drivers");
     d.allow({"file"});
     std::string f;
-    d.get("file", f);
-    if (!f.empty()) {
+    if (d.need("file")) {
+      d.get("file", f);
+      if (f.empty()) d.fail("file", "expected a file path");
       const fs::path path = fs::path(f).is_absolute() ? fs::path(f) : dir / f;
-      if (!fs::exists(path)) d.fail("file", "data file not found: " + path.string());
+      std::error_code ec;
+      if (!fs::exists(path, ec)) d.fail("file", "data file not found: " + path.string());
+      if (!fs::is_regular_file(path, ec))
+        d.fail("file", "data path is not a file: " + path.string());
       p.drivers.file = path.lexically_normal().string();
     }
   }
@@ -524,123 +663,184 @@ YAML::Node merge(const YAML::Node& base, const YAML::Node& over) {
   return out;
 }
 
-YAML::Node parse_file(const std::string& path, std::string& text) {
-  std::ifstream in(path);
+// Config files are a few kilobytes; a bigger one is a mistake (or /dev/zero).
+constexpr std::uintmax_t kMaxConfigBytes = 4 << 20;
+
+std::string read_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw InputError(path, 0, "", "config file not found");
+  if (!fs::is_regular_file(path, ec)) throw InputError(path, 0, "", "config path is not a file");
+  if (fs::file_size(path, ec) > kMaxConfigBytes)
+    throw InputError(path, 0, "", "config file larger than 4 MiB");
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, "", "cannot open config file");
   std::stringstream ss;
   ss << in.rdbuf();
-  text = ss.str();
-  try {
-    YAML::Node n = YAML::Load(text);
-    if (!n.IsMap()) throw InputError(path, 1, "", "expected a mapping at top level");
-    return n;
-  } catch (const YAML::ParserException& e) {
-    throw InputError(path, e.mark.line + 1, "", "YAML syntax error: " + e.msg);
-  }
+  return ss.str();
 }
 
-struct Layer {
-  std::string path, text;
-  YAML::Node node;
-};
-
-void collect_layers(const std::string& path, std::vector<Layer>& layers, int depth) {
-  if (depth > 8) throw InputError(path, 0, "base", "base chain too deep (a cycle?)");
-  Layer layer{path, "", {}};
-  layer.node = parse_file(path, layer.text);
+// Follows the `base:` chain; layers come out base first.
+void collect_layers(const std::string& path, std::vector<ConfigLayer>& layers,
+                    std::vector<std::string>& chain) {
+  std::error_code ec;
+  chain.push_back(fs::weakly_canonical(path, ec).string());
+  ConfigLayer layer = parse_layer(path, read_file(path));
   if (layer.node["base"]) {
     const YAML::Node b = layer.node["base"];
-    if (!b.IsScalar()) throw InputError(path, b.Mark().line + 1, "base", "expected a file path");
-    const fs::path base = fs::path(path).parent_path() / b.as<std::string>();
-    if (!fs::exists(base))
+    if (!b.IsScalar() || b.Scalar().empty())
+      throw InputError(path, b.Mark().line + 1, "base", "expected a file path");
+    const fs::path base = fs::path(path).parent_path() / b.Scalar();
+    if (!fs::exists(base, ec))
       throw InputError(path, b.Mark().line + 1, "base", "base file not found: " + base.string());
-    collect_layers(base.lexically_normal().string(), layers, depth + 1);
+    if (!fs::is_regular_file(base, ec))
+      throw InputError(path, b.Mark().line + 1, "base", "base is not a file: " + base.string());
+    const std::string canonical = fs::weakly_canonical(base, ec).string();
+    for (const auto& seen : chain)
+      if (seen == canonical)
+        throw InputError(path, b.Mark().line + 1, "base",
+                         "base chain comes back to " + base.lexically_normal().string());
+    if (chain.size() >= 16)
+      throw InputError(path, b.Mark().line + 1, "base", "base chain longer than 16 files");
+    collect_layers(base.lexically_normal().string(), layers, chain);
   }
   layers.push_back(std::move(layer));
 }
 
-YAML::Node override_node(const std::string& assignment) {
+bool same_or_nested(const std::string& a, const std::string& b) {
+  const std::string& shorter = a.size() <= b.size() ? a : b;
+  const std::string& longer = a.size() <= b.size() ? b : a;
+  return longer.compare(0, shorter.size(), shorter) == 0 &&
+         (longer.size() == shorter.size() || longer[shorter.size()] == '.');
+}
+
+}  // namespace
+
+YAML::Node parse_yaml(const std::string& text, const std::string& file) {
+  try {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    StrictYaml check(file);
+    while (parser.HandleNextDocument(check)) {
+    }
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(file, e.mark.line + 1, "", "YAML syntax error: " + e.msg);
+  }
+}
+
+ConfigLayer parse_layer(const std::string& path, std::string text) {
+  YAML::Node n = parse_yaml(text, path);
+  if (!n.IsMap()) throw InputError(path, 1, "", "expected a mapping at top level");
+  return {path, std::move(text), std::move(n)};
+}
+
+void apply_layer(const ConfigLayer& layer, Params& params, bool complete) {
+  read_layer(Reader(layer.node, layer.path, "", complete, &params.origins), params,
+             fs::path(layer.path).parent_path());
+}
+
+YAML::Node apply_override(const std::string& assignment, Params& params,
+                          std::vector<std::string>& earlier) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw InputError("--set", 0, assignment, "expected key=value");
+    throw InputError(kSetFile, 0, assignment, "expected key=value");
   const std::string path = assignment.substr(0, eq), value = assignment.substr(eq + 1);
-  YAML::Node leaf;
-  try {
-    leaf = YAML::Load(value);
-  } catch (const YAML::ParserException& e) {
-    throw InputError("--set", 0, path, "bad value: " + e.msg);
-  }
   std::vector<std::string> parts;
-  std::stringstream ss(path);
-  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
-  YAML::Node node = leaf;
+  for (std::size_t b = 0;;) {
+    const std::size_t dot = path.find('.', b);
+    parts.push_back(path.substr(b, dot - b));
+    if (parts.back().empty()) throw InputError(kSetFile, 0, path, "empty part in key path");
+    if (dot == std::string::npos) break;
+    b = dot + 1;
+  }
+  for (const auto& e : earlier)
+    if (same_or_nested(e, path))
+      throw InputError(kSetFile, 0, path,
+                       e == path ? "given twice" : "overlaps the earlier --set " + e);
+  earlier.push_back(path);
+  YAML::Node node;
+  try {
+    node = parse_yaml(value, kSetFile);
+  } catch (const InputError& e) {
+    // Name the key being set, not a line of the one-line value.
+    throw InputError(kSetFile, 0, path + (e.key().empty() ? "" : "." + e.key()),
+                     "bad value: " + e.detail());
+  }
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
     YAML::Node parent(YAML::NodeType::Map);
     parent[*it] = node;
     node = parent;
   }
+  read_layer(Reader(node, kSetFile, "", false, &params.origins), params, fs::current_path());
   return node;
 }
 
 void check_consistency(const Params& p, const std::string& file) {
+  // Each message names the layer and line that last set the key at fault.
   auto fail = [&](const std::string& key, const std::string& what) {
-    throw InputError(file, 0, key, what);
+    const Origin o = p.origin(key, file);
+    throw InputError(o.file, o.line, key, what);
+  };
+  const auto& nodes = p.network.nodes;
+  std::vector<std::string> node_names;
+  for (const auto& [name, n] : nodes) node_names.push_back(name);
+  auto unknown_node = [&](const std::string& key, const std::string& name) {
+    fail(key, "unknown node '" + name + "'" + did_you_mean(name, node_names));
   };
   if (!(p.run.start < p.run.end)) fail("run.end", "end must be after start");
-  const auto& nodes = p.network.nodes;
   for (const auto& [name, l] : p.network.links) {
-    if (!nodes.count(l.from))
-      throw InputError(l.origin.file, l.origin.line, "network.links." + name + ".from",
-                       "unknown node '" + l.from + "'");
-    if (!nodes.count(l.to))
-      throw InputError(l.origin.file, l.origin.line, "network.links." + name + ".to",
-                       "unknown node '" + l.to + "'");
+    if (!nodes.count(l.from)) unknown_node("network.links." + name + ".from", l.from);
+    if (!nodes.count(l.to)) unknown_node("network.links." + name + ".to", l.to);
   }
   for (const auto& [name, r] : p.firms.regions) {
     auto it = nodes.find(name);
     if (it == nodes.end() || it->second.kind != "region")
       throw InputError(r.origin.file, r.origin.line, "firms.regions." + name,
-                       "not a node of kind 'region'");
+                       "not a node of kind 'region'" +
+                           (it == nodes.end() ? did_you_mean(name, node_names) : ""));
     if (!r.sectors && !p.firms.sectors.count(it->second.country))
-      fail("firms.sectors." + it->second.country, "no sector shares for this country");
+      throw InputError(r.origin.file, r.origin.line, "firms.sectors." + it->second.country,
+                       "no sector shares for this country (needed by region " + name + ")");
   }
   for (const auto& [c, m] : p.trade.market_nodes)
-    if (!nodes.count(m)) fail("trade.market_nodes." + c, "unknown node '" + m + "'");
+    if (!nodes.count(m)) unknown_node("trade.market_nodes." + c, m);
   for (const auto& [name, pr] : p.policy.infrastructure) {
-    if (!nodes.count(pr.target) && !p.network.links.count(pr.target))
-      throw InputError(pr.origin.file, pr.origin.line, "policy.infrastructure." + name + ".target",
-                       "unknown node or link '" + pr.target + "'");
+    if (!nodes.count(pr.target) && !p.network.links.count(pr.target)) {
+      std::vector<std::string> targets = node_names;
+      for (const auto& [l, spec] : p.network.links) targets.push_back(l);
+      fail("policy.infrastructure." + name + ".target",
+           "unknown node or link '" + pr.target + "'" + did_you_mean(pr.target, targets));
+    }
     if (pr.completion < pr.start)
-      throw InputError(pr.origin.file, pr.origin.line,
-                       "policy.infrastructure." + name + ".completion", "completion before start");
+      fail("policy.infrastructure." + name + ".completion", "completion before start");
   }
   for (const auto& [crossing, s] : p.policy.border_processing)
-    if (!nodes.count(crossing)) fail("policy.border_processing." + crossing, "unknown node");
+    if (!nodes.count(crossing))
+      fail("policy.border_processing." + crossing,
+           "unknown node" + did_you_mean(crossing, node_names));
   for (const char* c : {"USD", "CNY", "KZT"})
     if (!p.settlement.currencies.count(c))
       fail(std::string("settlement.currencies.") + c, "missing currency");
   if (p.drivers.file.empty()) fail("drivers.file", "missing drivers file");
 }
 
-}  // namespace
-
 LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
-  std::vector<Layer> layers;
-  collect_layers(path, layers, 0);
+  std::vector<ConfigLayer> layers;
+  std::vector<std::string> chain;
+  collect_layers(path, layers, chain);
   LoadedConfig out;
   YAML::Node merged(YAML::NodeType::Map);
   for (std::size_t i = 0; i < layers.size(); ++i) {
-    const Layer& l = layers[i];
-    read_layer(Reader(l.node, l.path, "", i == 0), out.params, fs::path(l.path).parent_path());
+    const ConfigLayer& l = layers[i];
+    apply_layer(l, out.params, i == 0);
     merged = merge(merged, l.node);
     out.config_text += "# ---- " + l.path + "\n" + l.text;
     if (l.node["description"] && l.node["description"].IsScalar())
-      out.description = l.node["description"].as<std::string>();
+      out.description = l.node["description"].Scalar();
   }
+  std::vector<std::string> set_keys;
   for (const auto& o : overrides) {
-    YAML::Node n = override_node(o);
-    read_layer(Reader(n, "--set", "", false), out.params, fs::current_path());
-    merged = merge(merged, n);
+    merged = merge(merged, apply_override(o, out.params, set_keys));
     out.config_text += "# ---- --set " + o + "\n";
   }
   merged.remove("base");

@@ -1,64 +1,151 @@
 #include "sim/drivers.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "sim/error.hpp"
+#include "sim/suggest.hpp"
 
 namespace corridor {
 
 namespace {
+
 std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> out;
-  std::stringstream ss(line);
-  for (std::string cell; std::getline(ss, cell, ',');) out.push_back(cell);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
+  std::size_t b = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', b);
+    out.push_back(line.substr(b, comma - b));
+    if (comma == std::string::npos) return out;
+    b = comma + 1;
+  }
 }
+
 double mid_year(int y) {
   return Date(y, 7, 1).serial();
 }
+
+// The table is a few kilobytes; a huge line is not a drivers table (or it is /dev/zero).
+constexpr std::size_t kMaxLine = 1 << 16;
+
+bool next_line(std::istream& in, std::string& line, const std::string& file, int lineno) {
+  line.clear();
+  for (char c; in.get(c);) {
+    if (c == '\n') break;
+    line.push_back(c);
+    if (line.size() > kMaxLine)
+      throw InputError(
+          file, lineno, "",
+          "line longer than " + std::to_string(kMaxLine) + " characters: not a drivers table");
+  }
+  if (line.empty() && !in) return false;
+  if (!line.empty() && line.back() == '\r') line.pop_back();  // a file saved on Windows
+  return true;
+}
+
 }  // namespace
 
 DriverTable::DriverTable(const std::string& file) : file_(file) {
-  std::ifstream in(file);
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec))
+    throw InputError(file, 0, "drivers.file", "drivers file not found");
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw InputError(file, 0, "drivers.file", "drivers path is not a file");
+  std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError(file, 0, "drivers.file", "cannot open drivers file");
+  read(in);
+}
+
+DriverTable::DriverTable(std::istream& in, const std::string& file) : file_(file) {
+  read(in);
+}
+
+void DriverTable::read(std::istream& in) {
+  const std::string& file = file_;
   std::string line;
-  if (!std::getline(in, line)) throw InputError(file, 1, "", "empty drivers file");
-  const auto header = split(line);
-  if (header.empty() || header[0] != "year")
-    throw InputError(file, 1, "year", "first column must be 'year'");
-  for (std::size_t c = 1; c < header.size(); ++c) columns_[header[c]];
-  for (int lineno = 2; std::getline(in, line); ++lineno) {
+  if (!next_line(in, line, file, 1)) throw InputError(file, 1, "", "empty drivers file");
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a spreadsheet's byte-order mark
+  header_ = split(line);
+  if (header_[0] != "year")
+    throw InputError(file, 1, "year", "first column must be 'year', found '" + header_[0] + "'");
+  for (std::size_t c = 1; c < header_.size(); ++c) {
+    const std::string& name = header_[c];
+    const std::string where = "column " + std::to_string(c + 1);
+    if (name.empty()) throw InputError(file, 1, "", where + " has no name");
+    if (name.find_first_of(" \t\"") != std::string::npos)
+      throw InputError(file, 1, name, where + ": spaces and quotes are not allowed in names");
+    if (columns_.count(name) || name == "year")
+      throw InputError(file, 1, name, where + " repeats an earlier column name");
+    columns_[name];
+  }
+  for (int lineno = 2; next_line(in, line, file, lineno); ++lineno) {
     if (line.empty() || line[0] == '#') continue;
     const auto cells = split(line);
-    if (cells.size() != header.size())
-      throw InputError(file, lineno, "", "expected " + std::to_string(header.size()) + " cells");
+    if (cells.size() != header_.size())
+      throw InputError(file, lineno, "",
+                       "expected " + std::to_string(header_.size()) + " cells (one per column of " +
+                           "the header), found " + std::to_string(cells.size()));
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      double v;
-      try {
-        std::size_t used;
-        v = std::stod(cells[c], &used);
-        if (used != cells[c].size()) throw std::invalid_argument("trailing");
-      } catch (const std::exception&) {
-        throw InputError(file, lineno, header[c], "not a number: '" + cells[c] + "'");
+      const std::string& cell = cells[c];
+      const std::string where = "column " + std::to_string(c + 1) + ": ";
+      if (cell.empty()) throw InputError(file, lineno, header_[c], where + "empty cell");
+      double v = 0;
+      const char* end = cell.data() + cell.size();
+      const auto [p, ec] = std::from_chars(cell.data(), end, v);
+      if (ec != std::errc() || p != end)
+        throw InputError(file, lineno, header_[c], where + "not a number: '" + cell + "'");
+      if (!std::isfinite(v))
+        throw InputError(file, lineno, header_[c], where + "not a finite number: '" + cell + "'");
+      if (c > 0) {
+        columns_[header_[c]].push_back(v);
+        continue;
       }
-      if (c == 0) {
-        if (!years_.empty() && static_cast<int>(v) != years_.back() + 1)
-          throw InputError(file, lineno, "year", "years must be consecutive");
-        years_.push_back(static_cast<int>(v));
-      } else {
-        columns_[header[c]].push_back(v);
+      if (v != std::floor(v) || v < 1800 || v > 2300)
+        throw InputError(file, lineno, "year", where + "not a year: '" + cell + "'");
+      const int y = static_cast<int>(v);
+      if (!years_.empty()) {
+        const int last = years_.back();
+        if (y == last)
+          throw InputError(
+              file, lineno, "year",
+              "year " + cell + " repeated (first at line " + std::to_string(lines_.back()) + ")");
+        if (y < last)
+          throw InputError(file, lineno, "year",
+                           "years must increase: " + cell + " after " + std::to_string(last));
+        if (y > last + 1)
+          throw InputError(
+              file, lineno, "year",
+              "year " + std::to_string(last + 1) + " missing (one row per year, consecutive)");
       }
+      years_.push_back(y);
+      lines_.push_back(lineno);
     }
   }
   if (years_.empty()) throw InputError(file, 2, "year", "no data rows");
 }
 
+void DriverTable::check_range(const std::string& name, double lo, double hi,
+                              const std::string& unit) const {
+  const auto& col = column(name);
+  for (std::size_t i = 0; i < col.size(); ++i)
+    if (!(col[i] >= lo && col[i] <= hi)) {
+      std::ostringstream msg;
+      msg << "value " << col[i] << " for " << years_[i] << " out of range [" << lo << ", " << hi
+          << "] " << unit;
+      throw InputError(file_, lines_[i], name, msg.str());
+    }
+}
+
 const std::vector<double>& DriverTable::column(const std::string& name) const {
   auto it = columns_.find(name);
-  if (it == columns_.end()) throw InputError(file_, 1, name, "column missing from drivers file");
+  if (it == columns_.end()) {
+    std::vector<std::string> names(header_.begin() + 1, header_.end());
+    throw InputError(file_, 1, name,
+                     "column missing from drivers file" + did_you_mean(name, names));
+  }
   return it->second;
 }
 

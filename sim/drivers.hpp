@@ -1,6 +1,7 @@
 #pragma once
 // Exogenous drivers (oil price, exchange rates, GDP growth) read from an annual CSV and
 // turned into daily series for the run's calendar.
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <vector>
@@ -11,8 +12,16 @@ namespace corridor {
 
 class DriverTable {
  public:
-  // Throws InputError naming file, line and column for a missing file, column or bad cell.
+  // Throws InputError naming file, line and column for a missing file, a missing, empty,
+  // repeated or misnamed column, a wrong number of cells, a cell that is not a finite number
+  // (empty, nan, inf, text), or years that are not whole, increasing and consecutive.
   explicit DriverTable(const std::string& file);
+  // The same from text already open; `file` names it in messages.
+  DriverTable(std::istream& in, const std::string& file);
+
+  // Every cell of `column` must lie in [lo, hi]; else an InputError naming file, line and
+  // column. `unit` is said in the message.
+  void check_range(const std::string& column, double lo, double hi, const std::string& unit) const;
 
   // Linear in time between mid-year points, flat before the first and after the last year.
   std::vector<double> daily_level(const std::string& column, Date start, int days) const;
@@ -22,9 +31,12 @@ class DriverTable {
   bool has(const std::string& column) const { return columns_.count(column) > 0; }
 
  private:
+  void read(std::istream& in);
   const std::vector<double>& column(const std::string& name) const;
   std::string file_;
+  std::vector<std::string> header_;
   std::vector<int> years_;
+  std::vector<int> lines_;  // the file line of each row, for messages
   std::map<std::string, std::vector<double>> columns_;
 };
 

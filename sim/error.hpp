@@ -12,10 +12,13 @@ class InputError : public std::runtime_error {
       : std::runtime_error(format(file, line, key, what)),
         file_(std::move(file)),
         line_(line),
-        key_(std::move(key)) {}
+        key_(std::move(key)),
+        detail_(what) {}
   const std::string& file() const { return file_; }
   int line() const { return line_; }
   const std::string& key() const { return key_; }
+  // What is wrong, without the file, line and key.
+  const std::string& detail() const { return detail_; }
 
  private:
   static std::string format(const std::string& file, int line, const std::string& key,
@@ -28,6 +31,14 @@ class InputError : public std::runtime_error {
   std::string file_;
   int line_;
   std::string key_;
+  std::string detail_;
+};
+
+// A failure of the machine rather than of the input: a full disk, a file-size limit, an
+// I/O error. The command line exits with code 3 for it (code 2 is for the user's mistakes).
+class EnvironmentError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 }  // namespace corridor

@@ -6,6 +6,7 @@
 
 #include "sim/drivers.hpp"
 #include "sim/error.hpp"
+#include "sim/memory.hpp"
 
 namespace corridor {
 
@@ -38,12 +39,19 @@ std::vector<std::uint32_t> apportion(std::uint32_t total, const std::vector<doub
 }  // namespace
 
 std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
+  // Before anything the size of the run is allocated (the daily series below, the agents in
+  // Simulation, the recorder's buffers).
+  check_memory(cfg.params);
   Network network(cfg.params.network);
   auto m = std::make_shared<Model>(std::move(cfg.params), std::move(cfg.config_text),
                                    std::move(cfg.resolved_yaml), std::move(cfg.description),
                                    std::move(network));
   const Params& p = m->params;
-  const std::string cfg_file = "config";
+  // Messages name the file and line that last set the key at fault.
+  auto fail = [&p](const std::string& key, const std::string& what) {
+    const Origin o = p.origin(key);
+    throw InputError(o.file, o.line, key, what);
+  };
   m->start = p.run.start;
   m->days = p.run.end - p.run.start + 1;
   const auto& nodes = m->network.nodes();
@@ -63,8 +71,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     if (m->country_index(c) < 0) m->countries.push_back(c);
   m->cn = m->country_index("CN");
   m->kz = m->country_index("KZ");
-  if (m->cn < 0 || m->kz < 0)
-    throw InputError(cfg_file, 0, "firms.regions", "needs regions in both CN and KZ");
+  if (m->cn < 0 || m->kz < 0) fail("firms.regions", "needs regions in both CN and KZ");
   m->market_node_of_country.assign(m->countries.size(), -1);
   for (const auto& [c, node] : p.trade.market_nodes)
     m->market_node_of_country[m->country_index(c)] = m->network.node_index(node);
@@ -73,8 +80,11 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
   // Firm layout: regions in name order, sectors in enum order within each region.
   std::vector<double> weights;
   for (const auto& [name, r] : p.firms.regions) weights.push_back(r.weight);
-  m->n_firms = static_cast<std::uint32_t>(std::llround(p.firms.count * p.run.scale));
-  if (m->n_firms < 10) throw InputError(cfg_file, 0, "run.scale", "fewer than 10 firms");
+  m->n_firms = static_cast<std::uint32_t>(firm_agents(p));  // at most INT32_MAX: check_memory
+  if (m->n_firms < 10) {
+    const Origin o = p.origin("run.scale");
+    throw InputError(o.file, o.line, "run.scale", "fewer than 10 firm agents");
+  }
   const auto region_counts = apportion(m->n_firms, weights);
   m->region_of_node.assign(nodes.size(), -1);
   std::uint32_t next = 0;
@@ -111,7 +121,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     const std::string& code = m->countries[c];
     auto need = [&](const auto& map, const std::string& key) -> const auto& {
       auto it = map.find(code);
-      if (it == map.end()) throw InputError(cfg_file, 0, key + "." + code, "missing country");
+      if (it == map.end()) fail(key + "." + code, "missing country");
       return it->second;
     };
     const auto& io = need(p.economy.io, "economy.io");
@@ -119,8 +129,8 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
       for (int j = 0; j < kSectors; ++j) m->io[c](i, j) = io[i][j];
     for (int j = 0; j < kSectors; ++j)
       if (m->io[c].col(j).sum() >= 1.0)
-        throw InputError(cfg_file, 0, "economy.io." + code,
-                         std::string("inputs per USD of ") + kSectorNames[j] + " sum to 1 or more");
+        fail("economy.io." + code,
+             std::string("inputs per USD of ") + kSectorNames[j] + " sum to 1 or more");
     const auto& f = need(p.economy.final_demand_usd_bn, "economy.final_demand_usd_bn");
     m->base_jobs[c] = need(p.economy.jobs, "economy.jobs");
     for (int s = 0; s < kSectors; ++s) {
@@ -131,8 +141,8 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     if (flows != p.trade.base_flows_usd_bn.end())
       for (const auto& [dest, by_sector] : flows->second) {
         if (m->country_index(dest) < 0)
-          throw InputError(cfg_file, 0, "trade.base_flows_usd_bn." + code + "." + dest,
-                           "unknown destination country (no regions and no market node)");
+          fail("trade.base_flows_usd_bn." + code + "." + dest,
+               "unknown destination country (no regions and no market node)");
         for (int s = 0; s < kSectors; ++s) m->base_exports[c](s) += by_sector[s] * 1e9 / 365.0;
       }
     m->base_output[c] = (IoMatrix::Identity() - m->io[c])
@@ -162,8 +172,8 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
       std::tie(od.pipe_begin, od.pipe_end) =
           m->network.add_routes(od.origin_node, dn, true, p.network.k_routes);
       if (od.routes_begin == od.routes_end)
-        throw InputError(cfg_file, 0, "network.links",
-                         "no route from " + nodes[od.origin_node].name + " to " + nodes[dn].name);
+        fail("network.links",
+             "no route from " + nodes[od.origin_node].name + " to " + nodes[dn].name);
       m->od_of[r * nn + dn] = static_cast<int>(m->ods.size());
       m->ods.push_back(od);
     }
@@ -171,6 +181,11 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
 
   // Drivers.
   const DriverTable table(p.drivers.file);
+  // Bounds of the possible, not of the plausible: a price must be positive, and a growth rate
+  // of -100% or less has no logarithm (the index would be 0, then NaN).
+  table.check_range("brent_usd_per_bbl", 0.01, 1000, "(USD per barrel)");
+  table.check_range("usd_kzt", 0.01, 1e5, "(tenge per US dollar)");
+  table.check_range("usd_cny", 0.01, 1e3, "(yuan per US dollar)");
   m->brent = table.daily_level("brent_usd_per_bbl", m->start, m->days);
   m->usd_kzt = table.daily_level("usd_kzt", m->start, m->days);
   m->usd_cny = table.daily_level("usd_cny", m->start, m->days);
@@ -178,10 +193,11 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
   for (std::size_t c = 0; c < m->countries.size(); ++c) {
     auto it = p.economy.gdp_driver.find(m->countries[c]);
     if (it == p.economy.gdp_driver.end())
-      throw InputError(cfg_file, 0, "economy.gdp_driver." + m->countries[c], "missing country");
+      fail("economy.gdp_driver." + m->countries[c], "missing country");
     if (!table.has(it->second))
       throw InputError(p.drivers.file, 1, it->second,
                        "column named by economy.gdp_driver." + m->countries[c] + " is missing");
+    table.check_range(it->second, -75, 200, "(real GDP growth, percent per year)");
     m->gdp_index[c] = table.daily_growth_index(it->second, m->start, m->days);
     // 1 on the start date, like the oil price and exchange rates, so the economy starts at
     // its calibrated size.

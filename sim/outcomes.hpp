@@ -32,6 +32,35 @@ struct DayOutcomes {
   double value_shipped_usd = 0, value_received_usd = 0, value_in_transit_usd = 0;
   double tourist_spending_usd = 0;
 
+  template <class V>
+  void visit(V& v) {
+    v("n_countries", n_countries);
+    v("exports_usd", exports_usd);
+    v("transit_teu", transit_teu);
+    v("kz_handled_teu", kz_handled_teu);
+    v("queue_days", queue_days);
+    v("queue_teu", queue_teu);
+    v("throughput_teu", throughput_teu);
+    v("capacity_teu", capacity_teu);
+    v("arrivals", arrivals);
+    v("settled_cnkz_usd", settled_cnkz_usd);
+    v("settlement_cost_bp", settlement_cost_bp);
+    v("settlement_expected_cost_bp", settlement_expected_cost_bp);
+    v("transit_fee_revenue_usd", transit_fee_revenue_usd);
+    v("border_fee_revenue_usd", border_fee_revenue_usd);
+    v("infrastructure_investment_usd", infrastructure_investment_usd);
+    v("fdi_usd", fdi_usd);
+    v("output_usd", output_usd);
+    v("jobs_transit", jobs_transit);
+    v("jobs_tourism", jobs_tourism);
+    v("firms_active", firms_active);
+    v("partnerships_cnkz", partnerships_cnkz);
+    v("value_shipped_usd", value_shipped_usd);
+    v("value_received_usd", value_received_usd);
+    v("value_in_transit_usd", value_in_transit_usd);
+    v("tourist_spending_usd", tourist_spending_usd);
+  }
+
   void resize(int countries, int crossings, int firm_countries) {
     n_countries = countries;
     exports_usd.assign(countries * countries, 0.0);
@@ -57,6 +86,13 @@ struct DayOutcomes {
 // Cumulative value of goods, which must balance: shipped = received + in transit.
 struct Ledger {
   Money shipped, received, in_transit;
+
+  template <class V>
+  void visit(V& v) {
+    v("shipped", shipped);
+    v("received", received);
+    v("in_transit", in_transit);
+  }
 };
 
 }  // namespace corridor

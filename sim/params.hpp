@@ -29,6 +29,9 @@ struct Origin {
   std::string file;
   int line = 0;
 };
+// The file and line where each key (dotted path, e.g. "firms.count") was last set, for
+// messages about values that are checked after all layers are applied.
+using KeyOrigins = std::map<std::string, Origin>;
 
 struct RunParams {
   Date start, end;
@@ -214,6 +217,7 @@ struct OutputParams {
   int panel_every_days = 0;
   int panel_firms = 0;
   int compression = 0;
+  int checkpoint_every_days = 0;  // 0: no checkpoints
 };
 
 struct DriverParams {
@@ -233,6 +237,19 @@ struct Params {
   PolicyParams policy;
   OutputParams output;
   DriverParams drivers;
+  KeyOrigins origins;
+
+  // Where `key` was last set, else where its nearest parent was (a missing entry of a map
+  // is reported at the map); `fallback` when no layer gave any of them.
+  Origin origin(std::string key, const std::string& fallback = "config") const {
+    for (;;) {
+      auto it = origins.find(key);
+      if (it != origins.end()) return it->second;
+      const auto dot = key.rfind('.');
+      if (dot == std::string::npos) return {fallback, 0};
+      key.resize(dot);
+    }
+  }
 };
 
 // The config as read: typed parameters, the text of every layer, and the merged tree.

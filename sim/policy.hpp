@@ -21,6 +21,16 @@ struct PolicyState {
   double transit_fee_usd_per_teu = 0;
   std::vector<double> processing_days;  // per node, sized once
 
+  template <class V>
+  void visit(V& v) {
+    v("visa_free", visa_free);
+    v("max_stay_days", max_stay_days);
+    v("rmb_clearing", rmb_clearing);
+    v("tourism_uplift", tourism_uplift);
+    v("transit_fee_usd_per_teu", transit_fee_usd_per_teu);
+    v("processing_days", processing_days);
+  }
+
   // Names of levers that differ from `before`, for the event table.
   void diff(const PolicyState& before, std::vector<std::pair<std::string, double>>& out,
             const std::vector<std::string>& node_names) const;

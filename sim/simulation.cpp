@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/memory.hpp"
 #include "sim/parallel.hpp"
 
 namespace corridor {
@@ -48,17 +49,7 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
   st.investors.init(m);
 
   // Shipment pool sized for the longest plausible pipeline of trips, so it never grows.
-  double loads_per_day = 0;
-  for (const auto& [o, by_dest] : m.params.trade.base_flows_usd_bn)
-    for (const auto& [d, flows] : by_dest)
-      for (int s = 0; s < kSectors; ++s)
-        loads_per_day += flows[s] * 1e9 / 365.0 /
-                         (m.params.trade.shipment_teu * m.params.trade.value_per_teu_usd[s]);
-  // Part loads: at most one shipment per partnership every max_wait_days.
-  const double part_loads =
-      m.n_firms * 0.5 * m.params.firms.initial_partners / m.params.trade.max_wait_days;
-  const auto pool = static_cast<std::size_t>(
-      std::max(20000.0, std::min(loads_per_day + part_loads, loads_per_day * 4) * 100.0));
+  const auto pool = static_cast<std::size_t>(shipment_pool_slots(m.params, m.n_firms));
   st.shipments.init(pool);
   st.crossings.init(m.network.crossings().size(), pool);
   st.out.resize(nc, static_cast<int>(m.network.crossings().size()), nfc);
@@ -135,6 +126,8 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
   st.output_before = m.base_output;
   seconds_.assign(schedule().size() + 1, 0.0);
 }
+
+void Simulation::restored() { state_.trade.route_cdf = state_.routes.cdf.data(); }
 
 void Simulation::add_month_totals(const MonthTotals& t) {
   state_.month = t;

@@ -20,6 +20,10 @@
 
 namespace corridor {
 
+// Everything that changes during a run. Every field must be listed in visit() below (the
+// protocol is in sim/visit.hpp): checkpoints save and restore exactly what it lists, and
+// tests/unit/sim/test_state_visit.cpp fails when a member of State or of a struct it holds
+// is missing from its list.
 struct State {
   Firms firms;
   Shipments shipments;
@@ -42,6 +46,33 @@ struct State {
   double kz_handled_teu_before = 0;  // yesterday's, for today's demand for transit services
   MonthTotals month;                 // last month's firm totals
   int day = 0;                       // next day to simulate
+
+  template <class V>
+  void visit(V& v) {
+    v("firms", firms);
+    v("shipments", shipments);
+    v("crossings", crossings);
+    v("infrastructure", infrastructure);
+    v("travellers", travellers);
+    v("banks", banks);
+    v("investors", investors);
+    v("policy", policy);
+    v("policy_before", policy_before);
+    v("trade", trade);
+    v("routes", routes);
+    v("out", out);
+    v("ledger", ledger);
+    v("events", events);
+    v("base_order_rate", base_order_rate);
+    v("initial_partnerships", initial_partnerships);
+    v("share_total", share_total);
+    v("labour_total", labour_total);
+    v("output_before", output_before);
+    v("firms_active", firms_active);
+    v("kz_handled_teu_before", kz_handled_teu_before);
+    v("month", month);
+    v("day", day);
+  }
 };
 
 class Recorder;
@@ -69,6 +100,21 @@ class Simulation {
   // Runs to the end (or to day `until`), recording each day; `progress` is called after
   // every day with the number of days done.
   void run(Recorder* recorder, const std::function<void(int)>& progress = {}, int until = -1);
+
+  // Checkpoints (sim/visit.hpp): the simulation's mutable state. The model, seed and
+  // random streams are fixed by the run's identity (a checkpoint records and checks them);
+  // the phase timers are not state: a resumed run times only the days it simulates.
+  template <class V>
+  void visit(V& v) {
+    v.skip("model", model_);
+    v.skip("seed", seed_);
+    v.skip("rng", rng_);
+    v("state", state_);
+    v.skip("phase_seconds", seconds_);
+  }
+  // Called after a checkpoint has been read in through visit(): re-derives what points
+  // from one part of the state into another.
+  void restored();
 
  private:
   void phase_policy(const DayContext& ctx);

@@ -25,6 +25,29 @@ class InputProblem(Exception):
     """A missing or unusable input: reported with exit status 2."""
 
 
+def _whole(lo: int, hi: int):
+    """argparse type: digits only (int() would take " 5", "+5" and "1_000"), within [lo, hi]."""
+    def parse(text: str) -> int:
+        if not text.isascii() or not text.isdigit():
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+        v = int(text)
+        if not lo <= v <= hi:
+            raise argparse.ArgumentTypeError(f"value {v} out of range [{lo}, {hi}]")
+        return v
+    return parse
+
+
+def _coverage(text: str) -> float:
+    """argparse type: a fraction strictly between 0 and 1 (float() would take "nan")."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < v < 1:
+        raise argparse.ArgumentTypeError(f"value {text} out of range (0, 1)")
+    return v
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="corridor compare",
@@ -34,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="BASE then one or more SCENARIO output files (.h5); quote a glob to give "
                         "several replicates of one side")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
-    p.add_argument("--replicates", type=int, metavar="N",
+    p.add_argument("--replicates", type=_whole(1, 10000), metavar="N",
                    help="run each config N times with seeds 1..N into DIR/runs/ (needs "
                         "--base-config and --scenario-config)")
     p.add_argument("--base-config", metavar="YAML", help="config of the base runs")
@@ -51,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="band on the differences: t (default) or normal = mean +/- quantile x "
                         "s.e. of the paired differences; percentile = their central range; "
                         "range = min to max")
-    p.add_argument("--level", type=float, default=0.95, help="band coverage (default 0.95)")
+    p.add_argument("--level", type=_coverage, default=0.95,
+                   help="band coverage, between 0 and 1 (default 0.95)")
     return p
 
 
@@ -82,9 +106,7 @@ def _simulate(args, out_dir: Path) -> tuple:
 
     if not args.base_config or not args.scenario_config:
         raise InputProblem("--replicates needs --base-config and --scenario-config")
-    n = args.replicates or 1
-    if n < 1:
-        raise InputProblem("--replicates must be at least 1")
+    n = 1 if args.replicates is None else args.replicates
     configs = [args.base_config] + list(args.scenario_config)
     for c in configs:
         if not Path(c).is_file():

@@ -1,5 +1,8 @@
-"""Figures of one run. Each function takes the daily dataset from :func:`open_run` (or an
-annual/monthly one where noted) and returns a matplotlib Figure.
+"""Figures. Those of one run take the daily dataset from :func:`open_run` (or an
+annual/monthly one where noted); plot_comparison takes :func:`compare` output; the sweep
+figures (plot_sobol, plot_rank_correlations, plot_sweep_scatter) take the tables of
+:mod:`corridor_analysis.sweeps` and :mod:`corridor_analysis.sensitivity`. Each returns a
+matplotlib Figure.
 
 pyplot creates the figures so that notebooks show them inline; scripts that make many should
 close them (compare_cli does). Nothing here selects a backend, so headless use works with
@@ -367,5 +370,150 @@ def plot_comparison(diff: pd.DataFrame, outcome: str):
     band = str(d["band"].iloc[0])
     ax1.set_title(f"{d['label'].iloc[0]} ({n} replicate{'s' if n != 1 else ''}, band {band})",
                   fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# Sweeps: figures of many runs, from the tables of corridor_analysis.sweeps and .sensitivity.
+
+def _label(column) -> str:
+    s = str(column)
+    for p in ("param:", "out:"):
+        if s.startswith(p):
+            return s[len(p):]
+    return s
+
+
+def _panels(n: int, labels: list):
+    """One panel per scenario side by side, wide enough for the parameter names and a legend
+    to the right, tall enough for the bars."""
+    chars = max((len(_label(p)) for p in labels), default=10)
+    width = 3.6 * n + 0.065 * chars + 2.0
+    height = max(2.6, 0.5 * len(labels) + 1.5)
+    fig, axes = plt.subplots(1, n, figsize=(width, height), dpi=100, sharey=True, squeeze=False)
+    return fig, axes[0]
+
+
+def _level_text(table: pd.DataFrame, what: str) -> str:
+    if "level" in table.columns and table["level"].notna().any():
+        return f", {int(round(float(table['level'].iloc[0]) * 100))}% {what}"
+    return ""
+
+
+def plot_sobol(indices: pd.DataFrame):
+    """First-order (S1) and total (ST) Sobol indices with their bootstrap intervals, one panel
+    per scenario, from :func:`sobol_indices` (one outcome)."""
+    outs = indices["outcome"].unique()
+    if len(outs) != 1:
+        raise ValueError(f"give the indices of one outcome, not {list(outs)}")
+    scenarios = list(dict.fromkeys(indices["scenario"]))
+    params = list(dict.fromkeys(indices["parameter"]))
+    fig, axes = _panels(len(scenarios), params)
+    y = np.arange(len(params))
+    h = 0.38
+    for ax, name in zip(axes, scenarios):
+        d = indices[indices["scenario"] == name].set_index("parameter").loc[params]
+        for off, key, colour, lab in ((-h / 2, "S1", "#1f77b4", "first order S1"),
+                                      (h / 2, "ST", "#ff7f0e", "total ST")):
+            v = d[key].to_numpy(dtype=float)
+            err = np.vstack([v - d[f"{key}_lo"].to_numpy(dtype=float),
+                             d[f"{key}_hi"].to_numpy(dtype=float) - v])
+            ax.barh(y + off, v, height=h, color=colour, label=lab,
+                    xerr=np.clip(np.nan_to_num(err), 0, None), capsize=3,
+                    error_kw={"lw": 1, "ecolor": "k"})
+        ax.axvline(0, color="k", lw=0.8)
+        ax.set_xlim(min(-0.05, np.nanmin(d[["S1_lo", "ST_lo"]].to_numpy(dtype=float), initial=0) - 0.02),
+                    max(1.0, np.nanmax(d[["S1_hi", "ST_hi"]].to_numpy(dtype=float), initial=0) + 0.02))
+        ax.set_xlabel("share of variance")
+        ax.grid(alpha=0.3, axis="x")
+        n = int(d["N"].iloc[0])
+        ax.set_title(f"{name} (N = {n} base rows)", fontsize=9)
+    axes[0].set_yticks(y, [_label(p) for p in params], fontsize=8)
+    axes[0].invert_yaxis()  # the parameters read top-down in index order
+    axes[-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.suptitle(f"Sobol indices of {outs[0]}{_level_text(indices, 'bootstrap intervals')}", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_rank_correlations(corr: pd.DataFrame):
+    """Partial rank correlation coefficients (bars, with Fisher-z intervals; green where the
+    outcome rises with the parameter, red where it falls) and Spearman correlations
+    (diamonds) of each parameter with one outcome, one panel per scenario, from
+    :func:`rank_correlations`."""
+    outs = corr["outcome"].unique()
+    if len(outs) != 1:
+        raise ValueError(f"give the correlations of one outcome, not {list(outs)}")
+    scenarios = list(dict.fromkeys(corr["scenario"]))
+    params = list(dict.fromkeys(corr["parameter"]))
+    fig, axes = _panels(len(scenarios), params)
+    y = np.arange(len(params))
+    for ax, name in zip(axes, scenarios):
+        d = corr[corr["scenario"] == name].set_index("parameter").loc[params]
+        v = d["prcc"].to_numpy(dtype=float)
+        err = np.vstack([v - d["prcc_lo"].to_numpy(dtype=float), d["prcc_hi"].to_numpy(dtype=float) - v])
+        colours = ["#d62728" if x < 0 else "#2ca02c" for x in np.nan_to_num(v)]
+        ax.barh(y, np.nan_to_num(v), height=0.6, color=colours, alpha=0.8,
+                label="PRCC",
+                xerr=np.clip(np.nan_to_num(err), 0, None), capsize=3, error_kw={"lw": 1, "ecolor": "k"})
+        ax.plot(d["spearman"].to_numpy(dtype=float), y, "D", color="k", ms=5, label="Spearman")
+        ax.axvline(0, color="k", lw=0.8)
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_xlabel("rank correlation")
+        ax.grid(alpha=0.3, axis="x")
+        ax.set_title(f"{name} (n = {int(d['n'].iloc[0])} points)", fontsize=9)
+    axes[0].set_yticks(y, [_label(p) for p in params], fontsize=8)
+    axes[0].invert_yaxis()
+    axes[-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.suptitle(f"rank correlations with {outs[0]}{_level_text(corr, 'Fisher-z intervals of PRCC')}",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sweep_scatter(sweep, outcome: str, parameters=None, scenario=None, replicates: str = "mean"):
+    """The outcome against each parameter, one panel per parameter, colour by scenario.
+
+    sweep: a sweep directory or the DataFrame from :func:`open_sweep`. replicates: "mean"
+    (one dot per design point, the mean of its complete replicates) or "all" (one dot per
+    complete run).
+    """
+    from .sensitivity import design_points
+    from .sweeps import _as_sweep, outcome_column, parameter_columns
+
+    sw = _as_sweep(sweep)
+    col = outcome_column(sw, outcome)
+    pcols = parameter_columns(sw) if parameters is None else \
+        [p if str(p).startswith("param:") else f"param:{p}" for p in parameters]
+    unknown = [p for p in pcols if p not in sw.columns]
+    if unknown:
+        raise KeyError(f"parameters {unknown} are not in the sweep")
+    if replicates == "mean":
+        d = design_points(sw, col)
+    elif replicates == "all":
+        d = sw[sw["status"] == "complete"]
+    else:
+        raise ValueError(f"replicates must be 'mean' or 'all', got {replicates!r}")
+    names = list(dict.fromkeys(sw["scenario"])) if scenario is None else \
+        ([scenario] if isinstance(scenario, str) else list(scenario))
+    ncol = min(3, len(pcols))
+    nrow = int(np.ceil(len(pcols) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4 * ncol, 3.2 * nrow), dpi=100, sharey=True,
+                             squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, p in zip(axes.flat, pcols):
+        for k, name in enumerate(names):
+            s = d[d["scenario"] == name]
+            ax.plot(s[p], s[col], "o", ms=3, alpha=0.6, color=colours[k % len(colours)], label=name)
+        ax.set_xlabel(_label(p), fontsize=8)
+        ax.grid(alpha=0.3)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(_label(col))
+    for ax in list(axes.flat)[len(pcols):]:
+        ax.set_visible(False)
+    if len(names) > 1:
+        axes.flat[0].legend(fontsize=7)
+    what = "point means" if replicates == "mean" else "runs"
+    fig.suptitle(f"{_label(col)} against each parameter ({what})", fontsize=10)
     fig.tight_layout()
     return fig

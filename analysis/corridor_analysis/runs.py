@@ -47,6 +47,18 @@ def _plain(v):
     return v
 
 
+def _unfinished(output: Path) -> str:
+    """What to do about the unfinished run that was to write `output`."""
+    if Path(str(output) + ".ckpt").is_file():
+        return f"`corridor resume {output}` finishes it from its checkpoint"
+    return "it left no checkpoint: rerun the simulation"
+
+
+def _traces(output: Path) -> bool:
+    """Whether a run that was to write `output` was started and did not finish."""
+    return any(Path(str(output) + s).is_file() for s in (".ckpt", ".tmp"))
+
+
 def run_attributes(path) -> dict:
     """The root attributes of an output file, as plain Python values.
 
@@ -54,18 +66,25 @@ def run_attributes(path) -> dict:
     """
     p = Path(path)
     if not p.is_file():
+        if _traces(p):
+            raise IncompleteRunError(f"{p}: the run did not finish; {_unfinished(p)}")
         raise FileNotFoundError(f"{p}: no such output file")
     try:
         with h5py.File(p, "r") as f:
             attrs = {k: _plain(v) for k, v in f.attrs.items()}
             groups = set(f.keys())
     except OSError as e:
+        if p.name.endswith(".tmp"):
+            raise IncompleteRunError(
+                f"{p}: the temporary file of a run that did not finish (unreadable: {e}); "
+                f"{_unfinished(p.with_name(p.name[:-4]))}") from None
         raise RunFileError(f"{p}: not an HDF5 file ({e})") from None
     if "complete" not in attrs or "daily" not in groups:
         raise RunFileError(f"{p}: not a corridor output file (no 'complete' attribute or 'daily' group)")
     if attrs["complete"] != 1:
+        final = p.with_name(p.name[:-4]) if p.name.endswith(".tmp") else p
         raise IncompleteRunError(
-            f"{p}: the run did not finish (complete={attrs['complete']}); rerun the simulation")
+            f"{p}: the run did not finish (complete={attrs['complete']}); {_unfinished(final)}")
     attrs["source_path"] = str(p.resolve())
     return attrs
 

@@ -12,6 +12,54 @@ OBSERVED_CSV = CONFIG_DIR / "data" / "observed.csv"
 OBSERVED_COLUMNS = ["series", "year", "value", "unit", "source", "note"]
 
 
+def _read_observed(p: Path) -> list:
+    """Rows of an observed-data CSV, every cell checked: ValueError naming file, line and
+    column for a wrong number of cells, an empty name, unit or source, a year that is not a
+    whole number in 1900-2100, a value that is not a finite number, or a (series, year) pair
+    given twice. (pandas would read an empty or "nan" value as NaN without a word.)"""
+    import csv
+    import math
+
+    with open(p, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    if not rows:
+        raise ValueError(f"{p}:1: empty file")
+    header = rows[0]
+    missing = [c for c in OBSERVED_COLUMNS if c not in header]
+    if missing or len(set(header)) != len(header):
+        raise ValueError(f"{p}:1: header must name the columns {OBSERVED_COLUMNS} once each, "
+                         f"found {header}")
+    col = {c: header.index(c) for c in OBSERVED_COLUMNS}
+    seen, out = {}, []
+    for line, r in enumerate(rows[1:], start=2):
+        if not r:
+            continue
+        if len(r) != len(header):
+            raise ValueError(f"{p}:{line}: expected {len(header)} cells, found {len(r)}")
+        cell = {c: r[col[c]] for c in OBSERVED_COLUMNS}
+
+        def bad(c, what):
+            return ValueError(f"{p}:{line}: column '{c}': {what}")
+        for c in ("series", "unit", "source"):
+            if not cell[c].strip():
+                raise bad(c, "empty cell")
+        y = cell["year"]
+        if not (y.isascii() and y.isdigit() and 1900 <= int(y) <= 2100):
+            raise bad("year", f"not a year: {y!r}")
+        try:
+            v = float(cell["value"])
+        except ValueError:
+            raise bad("value", f"not a number: {cell['value']!r}") from None
+        if not math.isfinite(v) or cell["value"].strip() != cell["value"]:
+            raise bad("value", f"not a finite number: {cell['value']!r}")
+        key = (cell["series"], int(y))
+        if key in seen:
+            raise bad("year", f"{key[0]} {key[1]} repeated (first at line {seen[key]})")
+        seen[key] = line
+        out.append([cell[c] for c in OBSERVED_COLUMNS])
+    return out
+
+
 def observed(series=None, path=None) -> pd.DataFrame:
     """configs/data/observed.csv as a tidy table: series, year, value, unit, source, note.
 
@@ -19,12 +67,9 @@ def observed(series=None, path=None) -> pd.DataFrame:
     by series and year; empty notes are "".
     """
     p = Path(path) if path else OBSERVED_CSV
-    df = pd.read_csv(p, dtype={"series": str, "unit": str, "source": str, "note": str},
-                     keep_default_na=False, na_values={"value": [""], "year": [""]})
-    missing = [c for c in OBSERVED_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"{p}: missing columns {missing}")
-    df = df[OBSERVED_COLUMNS].copy()
+    if not p.is_file():
+        raise FileNotFoundError(f"{p}: no such observed data file")
+    df = pd.DataFrame(_read_observed(p), columns=OBSERVED_COLUMNS)
     df["year"] = df["year"].astype(int)
     df["value"] = df["value"].astype(float)
     if series is not None:

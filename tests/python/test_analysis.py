@@ -243,6 +243,32 @@ def test_observed():
         ca.observed("nonsense")
 
 
+OBSERVED_HEADER = "series,year,value,unit,source,note"
+GOOD_ROW = "bilateral_trade_cn_side,2013,28.6,USD bn,GAC,"
+
+
+@pytest.mark.parametrize("row,line,column,says", [
+    ("bilateral_trade_cn_side,2014,,USD bn,GAC,", 3, "value", "not a number: ''"),
+    ("bilateral_trade_cn_side,2014,nan,USD bn,GAC,", 3, "value", "not a finite number"),
+    ("bilateral_trade_cn_side,2014,inf,USD bn,GAC,", 3, "value", "not a finite number"),
+    ("bilateral_trade_cn_side,2014,22 bn,USD bn,GAC,", 3, "value", "not a number"),
+    ("bilateral_trade_cn_side,2014.5,22,USD bn,GAC,", 3, "year", "not a year"),
+    ("bilateral_trade_cn_side,14,22,USD bn,GAC,", 3, "year", "not a year"),
+    ("bilateral_trade_cn_side,2013,22,USD bn,GAC,", 3, "year", "repeated (first at line 2)"),
+    (",2014,22,USD bn,GAC,", 3, "series", "empty cell"),
+    ("bilateral_trade_cn_side,2014,22,USD bn,,", 3, "source", "empty cell"),
+])
+def test_observed_checks_every_cell(tmp_path, row, line, column, says):
+    p = tmp_path / "observed.csv"
+    p.write_text(f"{OBSERVED_HEADER}\n{GOOD_ROW}\n{row}\n")
+    with pytest.raises(ValueError) as e:
+        ca.observed(path=p)
+    assert f"{p}:{line}: column '{column}': " in str(e.value) and says in str(e.value), str(e.value)
+    p.write_text(f"{OBSERVED_HEADER}\n{GOOD_ROW}\nbilateral_trade_cn_side,2014,22\n")
+    with pytest.raises(ValueError, match=r":3: expected 6 cells, found 3"):
+        ca.observed(path=p)
+
+
 def test_to_csv_and_tidy(short_run, tmp_path):
     a = ca.annual(ca.open_run(short_run))
     long = ca.tidy(a[["bilateral_trade_usd", "transit_teu", "arrivals"]])

@@ -1,5 +1,6 @@
 """The notebooks are stored without outputs and execute headless from analysis/notebooks."""
 import os
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -8,7 +9,11 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "analysis" / "notebooks"
-NAMES = ["01_baseline_walkthrough.ipynb", "02_policy_what_if.ipynb"]
+NAMES = ["01_baseline_walkthrough.ipynb", "02_policy_what_if.ipynb", "03_sweep_and_sensitivity.ipynb"]
+
+
+def _has_sweep(corridor) -> bool:
+    return subprocess.run([corridor, "sweep", "--help"], capture_output=True).returncode == 0
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -34,6 +39,8 @@ def _outputs_text(nb) -> str:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_executes(name, corridor, tmp_path, monkeypatch):
+    if name.startswith("03") and not _has_sweep(corridor):
+        pytest.skip("this corridor has no `sweep` command")
     # The kernel inherits this environment: PYTHONPATH=analysis is relative to the repository
     # root, which the notebook cannot rely on from analysis/notebooks, so it is set that way.
     monkeypatch.setenv("PYTHONPATH", "analysis")
@@ -52,6 +59,8 @@ def test_notebook_executes(name, corridor, tmp_path, monkeypatch):
         assert (tmp_path / "baseline.h5").is_file()
         assert (tmp_path / "baseline_headline_annual.csv").is_file()
         assert "bilateral_trade_cn_side" in text
+    elif name.startswith("03"):
+        _check_sweep_notebook(tmp_path, text, images)
     else:
         assert images >= 3
         assert sorted(p.name for p in tmp_path.glob("*.h5")) == sorted(
@@ -59,3 +68,22 @@ def test_notebook_executes(name, corridor, tmp_path, monkeypatch):
                                      "transit_fee_doubled") for s in (1, 2))
         assert (tmp_path / "policy_differences.csv").is_file()
         assert "visa_free" in text and "transit_fee_doubled" in text
+
+
+def _check_sweep_notebook(out: Path, text: str, images: int):
+    import numpy as np
+    import pandas as pd
+    import corridor_analysis as ca
+
+    assert images >= 6  # two scatters, two Sobol charts, trajectories, rank correlations
+    sw = ca.open_sweep(out / "sweep")
+    k = len(ca.parameter_columns(sw))
+    assert k == 4 and sw.attrs["design"] == "sobol"
+    assert len(sw) == 16 * (k + 2) and (sw["status"] == "complete").all()
+    # The reader gives the same table from the simulator's index.h5 and index.csv.
+    pd.testing.assert_frame_equal(ca.open_sweep(out / "sweep" / "index.h5"),
+                                  ca.open_sweep(out / "sweep" / "index.csv"))
+    si = pd.read_csv(out / "sobol_indices_2030.csv")
+    assert set(si["outcome"]) == {"trade_cn_kz_2030", "transit_teu_kz_2030"}
+    assert len(si) == 2 * k and np.isfinite(si[["S1", "ST", "ST_lo", "ST_hi"]].to_numpy()).all()
+    assert "most influential" in text and "equals the index's out:transit_teu_kz_2030" in text

@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
+#include <tuple>
 
+#include "sim/config.hpp"
 #include "sim/error.hpp"
+#include "sim/suggest.hpp"
 #include "test_support.hpp"
 
 using namespace corridor;
@@ -56,4 +60,84 @@ TEST(Config, ErrorsNameFileLineAndKey) {
   EXPECT_THROW(load_config(test::source("configs/baseline.yaml"), {"firms.utilisation_target=2"}),
                InputError);
   EXPECT_THROW(load_config(test::source("configs/baseline.yaml"), {"nokey"}), InputError);
+}
+
+TEST(Config, DuplicateKeysAreErrorsAtAnyDepth) {
+  auto error_of = [](const std::string& text) {
+    try {
+      parse_yaml(text, "f.yaml");
+    } catch (const InputError& e) {
+      return std::make_tuple(e.line(), e.key(), e.detail());
+    }
+    return std::make_tuple(-1, std::string(), std::string());
+  };
+  EXPECT_EQ(
+      error_of("a: 1\nb: 2\na: 3\n"),
+      std::make_tuple(3, std::string("a"), std::string("duplicate key (first given at line 1)")));
+  EXPECT_EQ(std::get<1>(error_of("a:\n  b:\n    c: 1\n    c: 2\n")), "a.b.c");
+  EXPECT_EQ(std::get<1>(error_of("a:\n  - {x: 1}\n  - {x: 1, x: 2}\n")), "a[1].x");
+  EXPECT_EQ(std::get<0>(error_of("a:\n  - {x: 1}\n  - {x: 1, x: 2}\n")), 3);
+  // The same key in different mappings is not a duplicate.
+  EXPECT_EQ(std::get<0>(error_of("a: {x: 1}\nb: {x: 1}\nc: [{x: 1}, {x: 2}]\n")), -1);
+  EXPECT_EQ(std::get<2>(error_of("a: &r [*r]\n")),
+            "aliases (*name) are not supported: write the value out");
+  EXPECT_EQ(std::get<2>(error_of("? {a: 1}\n: 2\n")), "a key must be a plain name, not a mapping");
+  EXPECT_EQ(std::get<0>(error_of("a: 1\n---\na: 2\n")), 2);
+  std::string deep = "a: " + std::string(70, '[') + std::string(70, ']');
+  EXPECT_EQ(std::get<2>(error_of(deep)), "nested more than 64 levels deep");
+}
+
+TEST(Config, UnknownKeysAndNamesGetTheClosestSuggestion) {
+  EXPECT_EQ(edit_distance("strat", "start"), 1u);  // a swap of neighbours is one edit
+  EXPECT_EQ(edit_distance("polcy", "policy"), 1u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  const std::vector<std::string> keys{"count", "regions", "sectors"};
+  EXPECT_EQ(closest("cuont", keys), "count");
+  EXPECT_EQ(closest("sector", keys), "sectors");
+  EXPECT_EQ(closest("colour", keys), "");  // too far: no guess
+  EXPECT_EQ(did_you_mean("regons", keys), "; did you mean 'regions'?");
+  try {
+    load_config(test::source("configs/baseline.yaml"), {"firms.exporter_shares=0.1"});
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(e.detail().find("did you mean 'exporter_share'?"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Config, LaterErrorsNameTheLayerAndLineThatSetTheKey) {
+  const std::string path = ::testing::TempDir() + "/market.yaml";
+  std::ofstream(path) << "base: " << test::source("configs/baseline.yaml") << "\n"
+                      << "description: x\ntrade:\n  market_nodes:\n    IR: tehran\n";
+  try {
+    load_config(path);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), path);
+    EXPECT_EQ(e.line(), 5);
+    EXPECT_EQ(e.key(), "trade.market_nodes.IR");
+  }
+  const auto p = load_config(test::source("configs/baseline.yaml"), {"firms.count=2000"}).params;
+  EXPECT_EQ(p.origin("firms.count").file, "--set");
+  EXPECT_EQ(p.origin("firms.hire_rate").file, test::source("configs/baseline.yaml"));
+  EXPECT_GT(p.origin("firms.hire_rate").line, 1);
+  // A key no layer gave is reported at its nearest parent.
+  EXPECT_EQ(p.origin("economy.io.XX").line, p.origin("economy.io").line);
+}
+
+TEST(Config, StepsGiveWhatLoadConfigGives) {
+  // The fuzzer applies overlays to a base read once; that must be load_config's own path.
+  const std::string scenario = test::source("configs/scenarios/transit_fee_doubled.yaml");
+  const auto whole = load_config(scenario, {"firms.count=1234"}).params;
+  Params p = load_config(test::source("configs/baseline.yaml")).params;
+  std::ifstream in(scenario);
+  std::stringstream text;
+  text << in.rdbuf();
+  apply_layer(parse_layer(scenario, text.str()), p, false);
+  std::vector<std::string> sets;
+  apply_override("firms.count=1234", p, sets);
+  check_consistency(p, scenario);
+  EXPECT_EQ(p.firms.count, whole.firms.count);
+  ASSERT_EQ(p.policy.transit_fee.size(), whole.policy.transit_fee.size());
+  EXPECT_EQ(p.policy.transit_fee[1].value, whole.policy.transit_fee[1].value);
+  EXPECT_THROW(apply_override("firms.count=99", p, sets), InputError);  // given twice
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "sim/drivers.hpp"
 #include "sim/error.hpp"
@@ -34,4 +35,67 @@ TEST(Drivers, BadCellsNameFileLineAndColumn) {
     EXPECT_EQ(e.key(), "oil");
   }
   EXPECT_THROW(DriverTable(::testing::TempDir() + "/missing.csv"), InputError);
+}
+
+namespace {
+// The InputError of a table, or an empty one.
+InputError table_error(const std::string& text) {
+  std::istringstream in(text);
+  try {
+    DriverTable t(in, "t.csv");
+    t.check_range("oil", 0.01, 1000, "(USD)");
+  } catch (const InputError& e) {
+    return e;
+  }
+  return InputError("", -1, "", "");
+}
+}  // namespace
+
+TEST(Drivers, EveryCellIsAFiniteNumberInRange) {
+  struct Case {
+    const char* text;
+    int line;
+    const char* key;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"year,oil\n2013,1\n2014,\n", 3, "oil", "column 2: empty cell"},
+      {"year,oil\n2013,nan\n", 2, "oil", "not a finite number: 'nan'"},
+      {"year,oil\n2013,-inf\n", 2, "oil", "not a finite number"},
+      {"year,oil\n2013,1e999\n", 2, "oil", "not a number"},  // overflows a double
+      {"year,oil\n2013,5 \n", 2, "oil", "not a number: '5 '"},
+      {"year,oil\n2013,+5\n", 2, "oil", "not a number"},
+      {"year,oil\n2013,0\n", 2, "oil", "value 0 for 2013 out of range [0.01, 1000] (USD)"},
+      {"year,oil\n2013,1\n2013,2\n", 3, "year", "year 2013 repeated (first at line 2)"},
+      {"year,oil\n2013,1\n2015,2\n", 3, "year", "year 2014 missing"},
+      {"year,oil\n2013,1\n2012,2\n", 3, "year", "years must increase: 2012 after 2013"},
+      {"year,oil\n13,1\n", 2, "year", "not a year: '13'"},
+      {"year,oil\n2013,1,2\n", 2, "", "expected 2 cells"},
+      {"year,oil,oil\n2013,1,2\n", 1, "oil", "column 3 repeats an earlier column name"},
+      {"year,,oil\n2013,1,2\n", 1, "", "column 2 has no name"},
+      {"date,oil\n2013,1\n", 1, "year", "first column must be 'year'"},
+      {"year,oil\n# only a comment\n", 2, "year", "no data rows"},
+      {"", 1, "", "empty drivers file"},
+  };
+  for (const Case& c : cases) {
+    const InputError e = table_error(c.text);
+    EXPECT_EQ(e.line(), c.line) << c.text;
+    EXPECT_EQ(e.key(), c.key) << c.text;
+    EXPECT_NE(e.detail().find(c.says), std::string::npos) << c.text << " -> " << e.what();
+  }
+}
+
+TEST(Drivers, SpreadsheetExportsReadTheSame) {
+  // A byte-order mark and Windows line ends are how spreadsheets save CSV: the same table.
+  std::istringstream plain("year,oil\n2013,100\n2014,50\n");
+  std::istringstream excel("\xEF\xBB\xBFyear,oil\r\n2013,100\r\n2014,50\r\n");
+  const DriverTable a(plain, "a.csv"), b(excel, "b.csv");
+  EXPECT_EQ(a.daily_level("oil", Date(2013, 1, 1), 700),
+            b.daily_level("oil", Date(2013, 1, 1), 700));
+  try {
+    a.daily_level("oill", Date(2013, 1, 1), 1);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(e.detail().find("did you mean 'oil'?"), std::string::npos);
+  }
 }

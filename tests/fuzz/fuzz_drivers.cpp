@@ -1,0 +1,29 @@
+// libFuzzer target for the drivers table reader (sim/drivers.hpp): any bytes must give a
+// table whose every cell is a finite number with whole, consecutive years, or an InputError.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+
+#include "sim/drivers.hpp"
+#include "sim/error.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
+  try {
+    const corridor::DriverTable t(in, "fuzz.csv");
+    for (const char* column : {"brent_usd_per_bbl", "gdp_growth_cn"}) {
+      if (!t.has(column)) continue;
+      t.check_range(column, -75, 1000, "");
+      // What build_model derives from a table that passed: must be finite.
+      for (double v : t.daily_level(column, corridor::Date(2013, 1, 1), 800))
+        if (!std::isfinite(v)) std::abort();
+      for (double v : t.daily_growth_index(column, corridor::Date(2013, 1, 1), 800))
+        if (!std::isfinite(v)) std::abort();
+    }
+  } catch (const corridor::InputError&) {
+  }
+  return 0;
+}
