@@ -10,6 +10,14 @@
 
 namespace corridor {
 
+bool is_rail_service(const Route& r) { return !r.pipeline && r.corridor != kMaritime; }
+
+double rail_subsidy_usd_per_teu(const Model& m, const PolicyState& policy, const OdPair& od) {
+  return od.origin_country == m.subsidy_origin && od.dest_country == m.subsidy_destination
+             ? policy.rail_subsidy_usd_per_teu
+             : 0.0;
+}
+
 void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
                           const Crossings& crossings, bool reference) {
   const Model& m = ctx.model;
@@ -24,28 +32,31 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
           std::max({max_routes, od.routes_end - od.routes_begin, od.pipe_end - od.pipe_begin});
     fixed_usd_per_teu.assign(routes.size(), 0);
     tariff_usd_per_teu.assign(routes.size(), 0);
+    base_tariff_usd_per_teu.assign(routes.size(), 0);
     node_fees_usd_per_teu.assign(routes.size(), 0);
     for (std::size_t r = 0; r < routes.size(); ++r)
       for (int i = 0; i < routes[r].n_legs; ++i) {
-        tariff_usd_per_teu[r] += net.links()[net.leg_link(routes[r], i)].tariff_usd_per_teu;
+        base_tariff_usd_per_teu[r] += net.links()[net.leg_link(routes[r], i)].tariff_usd_per_teu;
         const int n = net.leg_end(routes[r], i);
         if (n != routes[r].destination && !routes[r].pipeline)
           node_fees_usd_per_teu[r] += net.nodes()[n].fee_usd_per_teu;
       }
     days.assign(routes.size(), 0);
     open.assign(routes.size(), 1);
+    booking.assign(routes.size(), 1);
     cdf.assign(m.ods.size() * kSectors * max_routes, 0);
     cost.assign(m.ods.size() * kSectors, 0);
     if (reference_cost.empty()) reference_cost.assign(m.ods.size() * kSectors, 0);
   }
   // Route attributes today. The reference is the network as configured: no transit fee,
-  // no queues, base capacities and times.
+  // no queues, base capacities and times, today's freight rates.
   for (std::size_t r = 0; r < routes.size(); ++r) {
     const Route& route = routes[r];
-    double t = 0;
-    bool ok = true;
+    double t = 0, freight = 0;
+    bool ok = true, accepting = true;
     for (int i = 0; i < route.n_legs; ++i) {
       const int l = net.leg_link(route, i), n = net.leg_end(route, i);
+      if (!m.link_freight_usd_per_teu[l].empty()) freight += m.link_freight_usd_per_teu[l][ctx.day];
       t += reference ? net.links()[l].days : infra.link_days[l];
       if (n == route.destination || route.pipeline) continue;
       t += reference ? m.base_processing_days[n] : ctx.policy.processing_days[n];
@@ -55,17 +66,23 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
             reference ? net.nodes()[n].capacity_teu_per_day : infra.node_capacity[n];
         if (capn <= 0)
           ok = false;
-        else if (!reference)
+        else if (!reference) {
           t += rp.expected_queue_weight * crossings.queue_teu[x] / capn;
+          if (crossings.queue_teu[x] > rp.max_queue_days * capn) accepting = false;
+        }
       }
     }
+    tariff_usd_per_teu[r] = base_tariff_usd_per_teu[r] + freight;
     fixed_usd_per_teu[r] = tariff_usd_per_teu[r] + node_fees_usd_per_teu[r];
     days[r] = t;
     open[r] = ok;
+    booking[r] = ok && accepting;
   }
   const double fee = reference ? 0.0 : ctx.policy.transit_fee_usd_per_teu;
+  const double risk = reference ? 0.0 : ctx.policy.route_risk_usd_per_teu;
   for (std::size_t o = 0; o < m.ods.size(); ++o) {
     const OdPair& od = m.ods[o];
+    const double subsidy = reference ? 0.0 : rail_subsidy_usd_per_teu(m, ctx.policy, od);
     for (int s = 0; s < kSectors; ++s) {
       const bool pipe = s == kEnergy && od.pipe_end > od.pipe_begin;
       const int b = pipe ? od.pipe_begin : od.routes_begin, e = pipe ? od.pipe_end : od.routes_end;
@@ -74,10 +91,16 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
       // the value of time in transit.
       double best = std::numeric_limits<double>::infinity();
       double u[kMaxRoutes];
+      // Routes taking bookings; when every one is full, shipments queue on the open ones.
+      bool any_booking = false;
+      for (int r = b; r < e; ++r) any_booking |= booking[r] != 0;
+      const std::vector<std::uint8_t>& usable = any_booking ? booking : open;
       for (int r = b; r < e; ++r) {
-        const double f = fixed_usd_per_teu[r] + (od.transit && routes[r].through_kz ? fee : 0.0);
+        double f = fixed_usd_per_teu[r] + (od.transit && routes[r].through_kz ? fee : 0.0);
+        if (m.risk_corridor >= 0 && routes[r].corridor == m.risk_corridor) f += risk;
+        if (is_rail_service(routes[r])) f -= subsidy;
         const double share = f / tp.value_per_teu_usd[s] + rp.time_cost_per_day[s] * days[r];
-        u[r - b] = open[r] ? share : std::numeric_limits<double>::infinity();
+        u[r - b] = usable[r] ? share : std::numeric_limits<double>::infinity();
         best = std::min(best, u[r - b]);
       }
       double sum = 0;
@@ -180,8 +203,12 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         const Money fee_nodes = Money::usd(units * rt.node_fees_usd_per_teu[r]);
         const Money freight = Money::usd((pipe ? v.usd() / tp.value_per_teu_usd[s] : units) *
                                          rt.tariff_usd_per_teu[r]);
-        firms.cash[i] -= fee_transit + fee_nodes + freight;
-        firms.profit_month[i] -= static_cast<float>((fee_transit + fee_nodes + freight).usd());
+        // The subsidy of a train service comes back to the shipper at booking.
+        const Money subsidy = Money::usd(
+            is_rail_service(path) ? units * rail_subsidy_usd_per_teu(m, ctx.policy, od) : 0.0);
+        firms.cash[i] += subsidy - fee_transit - fee_nodes - freight;
+        firms.profit_month[i] +=
+            static_cast<float>((subsidy - fee_transit - fee_nodes - freight).usd());
 
         state[slot] = ShipState::kMoving;
         value[slot] = v;
@@ -200,6 +227,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         ch.route_teu[r] += units;
         ch.shipped += v;
         ch.transit_fees += fee_transit;
+        ch.rail_subsidy += subsidy;
         ch.border_fees += fee_nodes;
         ch.exports[od.origin_country * nc + od.dest_country] += v.usd();
         if (od.transit && path.corridor >= 0) ch.transit_teu[path.corridor] += units;
@@ -214,6 +242,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     ledger.shipped += ch.shipped;
     ledger.in_transit += ch.shipped;
     out.transit_fee_revenue_usd += ch.transit_fees.usd();
+    out.rail_subsidy_usd += ch.rail_subsidy.usd();
     out.border_fee_revenue_usd += ch.border_fees.usd();
     for (std::size_t k = 0; k < ch.exports.size(); ++k) out.exports_usd[k] += ch.exports[k];
     for (int c = 0; c < kCorridors; ++c) out.transit_teu[c] += ch.transit_teu[c];

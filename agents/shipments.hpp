@@ -16,12 +16,19 @@ struct Crossings;
 
 enum class ShipState : std::uint8_t { kFree, kMoving, kQueued, kDwell, kDelivered };
 
+// Trains, as opposed to ships and pipelines: the services a rail subsidy pays for.
+bool is_rail_service(const Route& r);
+// Today's subsidy per TEU on the rail services of `od` (0 where the lever does not apply).
+double rail_subsidy_usd_per_teu(const Model& m, const PolicyState& policy, const OdPair& od);
+
 // The day's route costs, choice probabilities and the trade-cost factor they imply.
 struct RouteTables {
   int max_routes = 0;
-  std::vector<double> fixed_usd_per_teu, days;                    // per route, today
-  std::vector<double> tariff_usd_per_teu, node_fees_usd_per_teu;  // per route, fixed
+  std::vector<double> fixed_usd_per_teu, days;  // per route, today
+  std::vector<double> tariff_usd_per_teu;       // per route, today: links' tariffs plus freight
+  std::vector<double> base_tariff_usd_per_teu, node_fees_usd_per_teu;  // per route, fixed
   std::vector<std::uint8_t> open;      // 0 where a node on the route has no capacity
+  std::vector<std::uint8_t> booking;   // open, and no crossing on it over routing.max_queue_days
   std::vector<double> cdf;             // [(od * kSectors + s) * max_routes + k]
   std::vector<double> reference_cost;  // [od * kSectors + s], share of value
   std::vector<double> cost;            // today's expected cost share
@@ -32,8 +39,10 @@ struct RouteTables {
     v("fixed_usd_per_teu", fixed_usd_per_teu);
     v("days", days);
     v("tariff_usd_per_teu", tariff_usd_per_teu);
+    v("base_tariff_usd_per_teu", base_tariff_usd_per_teu);
     v("node_fees_usd_per_teu", node_fees_usd_per_teu);
     v("open", open);
+    v("booking", booking);
     v("cdf", cdf);
     v("reference_cost", reference_cost);
     v("cost", cost);
@@ -108,13 +117,13 @@ struct Shipments {
   static constexpr std::size_t kDispatchChunk = 4096;
   struct Chunk {
     std::size_t proposals = 0, first = 0, high_water = 0;
-    Money shipped, transit_fees, border_fees;
+    Money shipped, transit_fees, border_fees, rail_subsidy;
     std::vector<double> exports, route_teu;
     std::array<double, kCorridors> transit_teu{};
     double kz_handled_teu = 0;
     void reset() {
       high_water = 0;
-      shipped = transit_fees = border_fees = Money();
+      shipped = transit_fees = border_fees = rail_subsidy = Money();
       std::fill(exports.begin(), exports.end(), 0.0);
       std::fill(route_teu.begin(), route_teu.end(), 0.0);
       transit_teu.fill(0);

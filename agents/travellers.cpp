@@ -55,7 +55,7 @@ double Travellers::mean_trips(const DayContext& ctx, int a, int b, int purpose) 
   const double income = std::pow(m.gdp_index[A.country][ctx.day], tp.income_elasticity);
   const double promo = purpose == kTourist ? 1.0 + ctx.policy.tourism_uplift[dir] : 1.0;
   return it->second[purpose] / 365.0 * region_share(m, a) * region_share(m, b) * visa * income *
-         promo;
+         promo * ctx.policy.passenger_trips_factor;
 }
 
 void Travellers::step(const DayContext& ctx, DayOutcomes& out) {

@@ -138,6 +138,9 @@ std::vector<SeriesSpec> output_series(const Model& m) {
       [](const Model&, const State& st, double* r) { r[0] = st.out.transit_fee_revenue_usd; });
   add("border_fee_revenue_usd", "USD", "port and crossing fees collected", {}, A::kSum,
       [](const Model&, const State& st, double* r) { r[0] = st.out.border_fee_revenue_usd; });
+  add("rail_subsidy_usd", "USD",
+      "subsidies paid to shippers of subsidised train services (policy.rail_subsidy)", {},
+      A::kSum, [](const Model&, const State& st, double* r) { r[0] = st.out.rail_subsidy_usd; });
   add("investment_usd", "USD", "infrastructure construction spending plus FDI into Kazakh firms",
       {}, A::kSum, [](const Model&, const State& st, double* r) {
         r[0] = st.out.infrastructure_investment_usd + st.out.fdi_usd;

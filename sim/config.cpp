@@ -359,12 +359,18 @@ void read_network(const Reader& r, NetworkParams& p) {
     });
   if (r.need("links"))
     read_named(r.child("links"), p.links, [](const Reader& e, LinkSpec& l) {
-      e.allow({"from", "to", "mode", "days", "tariff_usd_per_teu", "corridor", "oneway"});
+      e.allow({"from", "to", "mode", "days", "tariff_usd_per_teu", "freight_driver", "corridor",
+               "oneway"});
       e.get("from", l.from);
       e.get("to", l.to);
       e.get("mode", l.mode, {"rail", "road", "sea", "pipeline"});
       e.get("days", l.days, 0.01, 120);
       e.get("tariff_usd_per_teu", l.tariff_usd_per_teu, 0, 1e5);
+      // Optional on every layer: most links have no freight market of their own.
+      if (e.has("freight_driver")) {
+        e.get("freight_driver", l.freight_driver);
+        if (l.freight_driver.empty()) e.fail("freight_driver", "empty drivers column name");
+      }
       e.get("corridor", l.corridor, {"none", "northern", "middle", "southern", "maritime"});
       e.get("oneway", l.oneway);
     });
@@ -475,10 +481,11 @@ void read_trade(const Reader& r, TradeParams& p) {
 }
 
 void read_routing(const Reader& r, RoutingParams& p) {
-  r.allow({"logit_scale", "time_cost_per_day", "expected_queue_weight"});
+  r.allow({"logit_scale", "time_cost_per_day", "expected_queue_weight", "max_queue_days"});
   r.get("logit_scale", p.logit_scale, 1e-5, 10);
   r.get("time_cost_per_day", p.time_cost_per_day, 0, 0.1);
   r.get("expected_queue_weight", p.expected_queue_weight, 0, 10);
+  r.get("max_queue_days", p.max_queue_days, 0.01, 365);
 }
 
 void read_travel(const Reader& r, TravelParams& p) {
@@ -571,7 +578,7 @@ std::vector<ScheduledValue> read_schedule(const Reader& r, const std::string& k,
 
 void read_policy(const Reader& r, PolicyParams& p) {
   r.allow({"visa_free", "rmb_clearing", "tourism_year", "transit_fee", "infrastructure",
-           "border_processing"});
+           "border_processing", "rail_subsidy", "route_risk", "passenger_closure"});
   if (r.need("visa_free")) {
     Reader v = r.child("visa_free");
     v.allow({"cn_to_kz", "kz_to_cn"});
@@ -611,6 +618,29 @@ void read_policy(const Reader& r, PolicyParams& p) {
     r.child("border_processing").each([&](const std::string& crossing, const Reader&) {
       p.border_processing[crossing] = read_schedule(r.child("border_processing"), crossing, 0, 60);
     });
+  if (r.need("rail_subsidy")) {
+    Reader c = r.child("rail_subsidy");
+    c.allow({"origin", "destination", "schedule"});
+    c.get("origin", p.rail_subsidy.origin);
+    c.get("destination", p.rail_subsidy.destination);
+    if (c.need("schedule")) p.rail_subsidy.schedule = read_schedule(c, "schedule", 0, 1e5);
+  }
+  if (r.need("route_risk")) {
+    Reader c = r.child("route_risk");
+    c.allow({"corridor", "schedule"});
+    c.get("corridor", p.route_risk.corridor, {"northern", "middle", "southern", "maritime"});
+    if (c.need("schedule")) p.route_risk.schedule = read_schedule(c, "schedule", 0, 1e5);
+  }
+  if (r.need("passenger_closure")) {
+    Reader c = r.child("passenger_closure");
+    c.allow({"start", "end", "trips_factor"});
+    c.get("start", p.passenger_closure.start);
+    c.get("end", p.passenger_closure.end);
+    c.get("trips_factor", p.passenger_closure.trips_factor, 0, 1);
+    if (p.passenger_closure.start && c.has("end") &&
+        !(*p.passenger_closure.start < p.passenger_closure.end))
+      c.fail("end", "end must be after start");
+  }
 }
 
 void read_output(const Reader& r, OutputParams& p) {

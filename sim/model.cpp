@@ -204,6 +204,29 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     const double first = m->gdp_index[c][0];
     for (double& v : m->gdp_index[c]) v /= first;
   }
+  m->link_freight_usd_per_teu.assign(m->network.links().size(), {});
+  for (const auto& [name, spec] : p.network.links) {
+    if (spec.freight_driver.empty()) continue;
+    const std::string key = "network.links." + name + ".freight_driver";
+    if (!table.has(spec.freight_driver)) {
+      const Origin o = p.origin(key);
+      throw InputError(o.file, o.line, key,
+                       "column '" + spec.freight_driver + "' is not in " + p.drivers.file);
+    }
+    table.check_range(spec.freight_driver, 0, 1e6, "(freight rate, USD per FEU)");
+    auto& series = m->link_freight_usd_per_teu[m->network.link_index(name)];
+    series = table.daily_level(spec.freight_driver, m->start, m->days);
+    for (double& v : series) v *= 0.5;  // a forty-foot box is two TEU
+  }
+  const auto& pol = p.policy;
+  if (!pol.rail_subsidy.schedule.empty()) {
+    m->subsidy_origin = m->country_index(pol.rail_subsidy.origin);
+    m->subsidy_destination = m->country_index(pol.rail_subsidy.destination);
+    if (m->subsidy_origin < 0) fail("policy.rail_subsidy.origin", "unknown country");
+    if (m->subsidy_destination < 0) fail("policy.rail_subsidy.destination", "unknown country");
+  }
+  if (!pol.route_risk.schedule.empty())
+    m->risk_corridor = parse_corridor(pol.route_risk.corridor);
   return m;
 }
 

@@ -69,6 +69,10 @@ struct Model {
   // Daily drivers, index = day since start.
   std::vector<double> brent, usd_kzt, usd_cny;
   std::vector<std::vector<double>> gdp_index;  // per country
+  // Per link: its freight driver in USD per TEU by day, or empty (network.links.*.freight_driver).
+  std::vector<std::vector<double>> link_freight_usd_per_teu;
+  // Levers that name countries and corridors, resolved (-1: none).
+  int subsidy_origin = -1, subsidy_destination = -1, risk_corridor = -1;
 
   std::vector<std::string> node_names;
   std::vector<double> base_processing_days;  // per node

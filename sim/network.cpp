@@ -15,12 +15,13 @@ Mode parse_mode(const std::string& m) {
   if (m == "sea") return Mode::kSea;
   return Mode::kPipeline;
 }
+}  // namespace
+
 int parse_corridor(const std::string& c) {
   for (int i = 0; i < kCorridors; ++i)
     if (c == kCorridorNames[i]) return i;
   return kNoCorridor;
 }
-}  // namespace
 
 Network::Network(const NetworkParams& p) {
   for (const auto& [name, n] : p.nodes) {

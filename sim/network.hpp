@@ -16,6 +16,8 @@ inline constexpr int kMaxRoutes = 24;
 enum Corridor : int { kNorthern, kMiddle, kSouthern, kMaritime, kNoCorridor = -1 };
 inline constexpr std::array<const char*, kCorridors> kCorridorNames = {"northern", "middle",
                                                                        "southern", "maritime"};
+// The corridor of a name in kCorridorNames, or kNoCorridor.
+int parse_corridor(const std::string& name);
 
 enum class Mode : std::uint8_t { kRail, kRoad, kSea, kPipeline };
 

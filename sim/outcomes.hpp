@@ -25,6 +25,7 @@ struct DayOutcomes {
   std::array<double, kCurrencies> settlement_cost_bp{};     // quoted: spread plus cost of delay
   double settlement_expected_cost_bp = 0;  // logit inclusive value: a pair's expected cost
   double transit_fee_revenue_usd = 0, border_fee_revenue_usd = 0;
+  double rail_subsidy_usd = 0;  // paid to shippers of subsidised train services
   double infrastructure_investment_usd = 0, fdi_usd = 0;
   std::vector<double> output_usd;  // [firm country * kSectors + sector]
   // end-of-day stocks
@@ -48,6 +49,7 @@ struct DayOutcomes {
     v("settlement_expected_cost_bp", settlement_expected_cost_bp);
     v("transit_fee_revenue_usd", transit_fee_revenue_usd);
     v("border_fee_revenue_usd", border_fee_revenue_usd);
+    v("rail_subsidy_usd", rail_subsidy_usd);
     v("infrastructure_investment_usd", infrastructure_investment_usd);
     v("fdi_usd", fdi_usd);
     v("output_usd", output_usd);
@@ -78,6 +80,7 @@ struct DayOutcomes {
     settled_cnkz_usd.fill(0);
     settlement_cost_bp.fill(0);
     settlement_expected_cost_bp = transit_fee_revenue_usd = border_fee_revenue_usd = 0;
+    rail_subsidy_usd = 0;
     infrastructure_investment_usd = fdi_usd = tourist_spending_usd = 0;
     std::fill(output_usd.begin(), output_usd.end(), 0.0);
   }

@@ -55,6 +55,9 @@ struct LinkSpec {
   std::string mode;  // rail | road | sea | pipeline
   double days = 0;
   double tariff_usd_per_teu = 0;
+  // A drivers column (USD per FEU) whose half is added per TEU each day: sea freight rates
+  // move with the market, not with a config value. Empty: the tariff alone.
+  std::string freight_driver;
   std::string corridor;  // northern | middle | southern | maritime | "" (domestic)
   bool oneway = false;
 };
@@ -121,6 +124,9 @@ struct RoutingParams {
   double logit_scale = 0;            // in shares of shipment value
   SectorArray time_cost_per_day{};   // share of value per day in transit
   double expected_queue_weight = 0;  // weight on yesterday's queue in expected time
+  // Carriers stop taking bookings through a crossing whose queue holds more than this many
+  // days of its capacity (railways suspend acceptance at a congested border).
+  double max_queue_days = 0;
 };
 
 struct TravelParams {
@@ -204,6 +210,28 @@ struct ScheduledValue {
   double value = 0;
 };
 
+// A government's subsidy per TEU for trains from one country to another (China-Europe
+// trains): paid to the shipper at booking, on every non-maritime route of those pairs.
+struct RailSubsidy {
+  std::string origin, destination;  // country codes
+  std::vector<ScheduledValue> schedule;  // USD per TEU
+};
+
+// A risk premium shippers perceive on one corridor (sanctions, insurance, war risk): a cost
+// in route choice, paid to no one.
+struct RouteRisk {
+  std::string corridor;
+  std::vector<ScheduledValue> schedule;  // USD per TEU
+};
+
+// Borders closed to passengers (the pandemic of 2020-22): trips are scaled by trips_factor
+// from start until end; freight keeps moving.
+struct PassengerClosure {
+  std::optional<Date> start;
+  Date end;
+  double trips_factor = 1;
+};
+
 struct PolicyParams {
   std::map<std::string, VisaFree> visa_free;  // cn_to_kz, kz_to_cn
   RmbClearing rmb_clearing;
@@ -211,6 +239,9 @@ struct PolicyParams {
   std::vector<ScheduledValue> transit_fee;  // USD per TEU through Kazakhstan
   std::map<std::string, ProjectSpec> infrastructure;
   std::map<std::string, std::vector<ScheduledValue>> border_processing;  // crossing -> days
+  RailSubsidy rail_subsidy;
+  RouteRisk route_risk;
+  PassengerClosure passenger_closure;
 };
 
 struct OutputParams {

@@ -24,6 +24,11 @@ void policy_at(const PolicyParams& p, const std::vector<double>& base_processing
     if (!(day < t.start) && !(t.end < day))
       out.tourism_uplift[t.direction == "cn_to_kz" ? kCnToKz : kKzToCn] += t.uplift;
   out.transit_fee_usd_per_teu = scheduled(p.transit_fee, day, 0.0);
+  out.rail_subsidy_usd_per_teu = scheduled(p.rail_subsidy.schedule, day, 0.0);
+  out.route_risk_usd_per_teu = scheduled(p.route_risk.schedule, day, 0.0);
+  const auto& closure = p.passenger_closure;
+  out.passenger_trips_factor =
+      closure.start && !(day < *closure.start) && day < closure.end ? closure.trips_factor : 1.0;
   for (std::size_t n = 0; n < base_processing.size(); ++n) {
     auto it = p.border_processing.find(node_names[n]);
     out.processing_days[n] = it == p.border_processing.end()
@@ -43,6 +48,12 @@ void PolicyState::diff(const PolicyState& before, std::vector<std::pair<std::str
   if (rmb_clearing != before.rmb_clearing) out.emplace_back("rmb_clearing", rmb_clearing);
   if (transit_fee_usd_per_teu != before.transit_fee_usd_per_teu)
     out.emplace_back("transit_fee", transit_fee_usd_per_teu);
+  if (rail_subsidy_usd_per_teu != before.rail_subsidy_usd_per_teu)
+    out.emplace_back("rail_subsidy", rail_subsidy_usd_per_teu);
+  if (route_risk_usd_per_teu != before.route_risk_usd_per_teu)
+    out.emplace_back("route_risk", route_risk_usd_per_teu);
+  if (passenger_trips_factor != before.passenger_trips_factor)
+    out.emplace_back("passenger_closure", passenger_trips_factor);
   for (std::size_t n = 0; n < processing_days.size(); ++n)
     if (processing_days[n] != before.processing_days[n])
       out.emplace_back("border_processing." + node_names[n], processing_days[n]);

@@ -19,6 +19,8 @@ struct PolicyState {
   bool rmb_clearing = false;
   std::array<double, 2> tourism_uplift{};
   double transit_fee_usd_per_teu = 0;
+  double rail_subsidy_usd_per_teu = 0, route_risk_usd_per_teu = 0;
+  double passenger_trips_factor = 1;    // below 1 while borders are closed to passengers
   std::vector<double> processing_days;  // per node, sized once
 
   template <class V>
@@ -28,6 +30,9 @@ struct PolicyState {
     v("rmb_clearing", rmb_clearing);
     v("tourism_uplift", tourism_uplift);
     v("transit_fee_usd_per_teu", transit_fee_usd_per_teu);
+    v("rail_subsidy_usd_per_teu", rail_subsidy_usd_per_teu);
+    v("route_risk_usd_per_teu", route_risk_usd_per_teu);
+    v("passenger_trips_factor", passenger_trips_factor);
     v("processing_days", processing_days);
   }
 
