@@ -8,7 +8,8 @@
 namespace corridor {
 
 void Crossings::init(std::size_t n, std::size_t pool_capacity) {
-  ring.assign(n, std::vector<std::int32_t>(pool_capacity, -1));
+  ring.assign(n, {});
+  for (auto& r : ring) r.resize(pool_capacity);
   head.assign(n, 0);
   count.assign(n, 0);
   queue_teu.assign(n, 0.0);

@@ -6,6 +6,7 @@
 
 #include "sim/context.hpp"
 #include "sim/outcomes.hpp"
+#include "sim/visit.hpp"
 
 namespace corridor {
 
@@ -15,7 +16,7 @@ struct Infrastructure;
 struct Crossings {
   // One FIFO ring buffer per crossing, sized to the shipment pool so it never grows.
   std::vector<std::size_t> head, count;
-  std::vector<std::vector<std::int32_t>> ring;
+  RingBuffers ring;
   std::vector<double> queue_teu;
   std::vector<double> head_done;  // TEU of the head shipment already processed
   std::vector<int>

@@ -112,7 +112,7 @@ std::vector<std::string> read_text(hid_t group, const std::string& name, const P
   return out;
 }
 
-void Writer::rings(const char* name, std::vector<std::vector<std::int32_t>>& ring,
+void Writer::rings(const char* name, RingBuffers& ring,
                    const std::vector<std::size_t>& head, const std::vector<std::size_t>& count) {
   Handle sub = create_group(g_, name);
   std::vector<std::uint64_t> lengths(ring.size());
@@ -125,7 +125,7 @@ void Writer::rings(const char* name, std::vector<std::vector<std::int32_t>>& rin
   write_numbers(sub.get(), "live", H5T_NATIVE_INT32, live.data(), {live.size()});
 }
 
-void Reader::rings(const char* name, std::vector<std::vector<std::int32_t>>& ring,
+void Reader::rings(const char* name, RingBuffers& ring,
                    const std::vector<std::size_t>& head, const std::vector<std::size_t>& count) {
   Handle sub = open_group(g_, name, at_);
   const Place at = at_.child(name);

@@ -252,7 +252,7 @@ class Writer {
     if (k > v.size()) throw std::logic_error(std::string("checkpoint tail past the end: ") + name);
     vector_of_flat(name, v.data() + k, v.size() - k, true);
   }
-  void rings(const char* name, std::vector<std::vector<std::int32_t>>& ring,
+  void rings(const char* name, RingBuffers& ring,
              const std::vector<std::size_t>& head, const std::vector<std::size_t>& count);
   template <class T>
   void skip(const char*, T&) {}
@@ -367,7 +367,7 @@ class Reader {
     if (rows) read_numbers(g_, name, native<S>(), buf.data(), at_);
     for (std::size_t i = 0; i < rows; ++i) get(&buf[i * c], v[k + i]);
   }
-  void rings(const char* name, std::vector<std::vector<std::int32_t>>& ring,
+  void rings(const char* name, RingBuffers& ring,
              const std::vector<std::size_t>& head, const std::vector<std::size_t>& count);
   template <class T>
   void skip(const char*, T&) {}
@@ -480,7 +480,7 @@ class Layout {
     describe<std::vector<T>>(v);
     s_ += ';';
   }
-  void rings(const char* name, std::vector<std::vector<std::int32_t>>&,
+  void rings(const char* name, RingBuffers&,
              const std::vector<std::size_t>&, const std::vector<std::size_t>&) {
     s_ += std::string(name) + ":rings;";
   }

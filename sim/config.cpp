@@ -682,15 +682,18 @@ void read_layer(const Reader& r, Params& p, const fs::path& dir) {
   }
 }
 
-// Maps merge key by key; anything else in a higher layer replaces the lower one.
-YAML::Node merge(const YAML::Node& base, const YAML::Node& over) {
-  if (!base.IsMap() || !over.IsMap()) return YAML::Clone(over);
-  YAML::Node out = YAML::Clone(base);
+// Maps merge key by key; anything else in a higher layer replaces the lower one. In place:
+// a sweep's run applies several small --set layers, and cloning the whole tree for each
+// was most of the time it took to load a config.
+void merge_into(YAML::Node base, const YAML::Node& over) {
   for (auto it = over.begin(); it != over.end(); ++it) {
     const std::string k = it->first.as<std::string>();
-    out[k] = out[k] ? merge(out[k], it->second) : YAML::Clone(it->second);
+    YAML::Node cur = base[k];
+    if (cur && cur.IsMap() && it->second.IsMap())
+      merge_into(cur, it->second);
+    else
+      base[k] = YAML::Clone(it->second);
   }
-  return out;
 }
 
 // Config files are a few kilobytes; a bigger one is a mistake (or /dev/zero).
@@ -863,14 +866,14 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const ConfigLayer& l = layers[i];
     apply_layer(l, out.params, i == 0);
-    merged = merge(merged, l.node);
+    if (l.node.IsMap()) merge_into(merged, l.node);
     out.config_text += "# ---- " + l.path + "\n" + l.text;
     if (l.node["description"] && l.node["description"].IsScalar())
       out.description = l.node["description"].Scalar();
   }
   std::vector<std::string> set_keys;
   for (const auto& o : overrides) {
-    merged = merge(merged, apply_override(o, out.params, set_keys));
+    merge_into(merged, apply_override(o, out.params, set_keys));
     out.config_text += "# ---- --set " + o + "\n";
   }
   merged.remove("base");

@@ -24,10 +24,34 @@
 #include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace corridor {
+
+// Default-initialises instead of zeroing: a FIFO ring's entries outside its live span are
+// never read, so a fresh ring costs no page faults until a queue reaches that far (most of
+// a ring sized to the whole shipment pool never is).
+template <class T>
+struct UninitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <class U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <class U, class... A>
+  void construct(U* p, A&&... a) {
+    if constexpr (sizeof...(A) == 0)
+      ::new (static_cast<void*>(p)) U;
+    else
+      ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
+  }
+};
+using RingBuffers = std::vector<std::vector<std::int32_t, UninitAllocator<std::int32_t>>>;
 
 // A stand-in visitor for the concept below: what visit() may call.
 struct VisitorArchetype {
@@ -37,7 +61,7 @@ struct VisitorArchetype {
   void prefix(const char* name, std::vector<T>& field, std::size_t n);
   template <class T>
   void tail(const char* name, std::vector<T>& field, std::size_t k);
-  void rings(const char* name, std::vector<std::vector<std::int32_t>>& ring,
+  void rings(const char* name, RingBuffers& ring,
              const std::vector<std::size_t>& head, const std::vector<std::size_t>& count);
   template <class T>
   void skip(const char* name, T& field);

@@ -52,7 +52,7 @@ class Coverage {
   void tail(const char* name, std::vector<T>& f, std::size_t) {
     add(name, f);
   }
-  void rings(const char* name, std::vector<std::vector<std::int32_t>>& f,
+  void rings(const char* name, RingBuffers& f,
              const std::vector<std::size_t>&, const std::vector<std::size_t>&) {
     add(name, f);
   }
