@@ -83,11 +83,13 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
     for (std::size_t k = 0; k < ships.n_delivered; ++k) {
       const std::int32_t s = ships.delivered[k];
       const Money v = ships.value[s];
-      // The buyer pays the full value and takes the goods into stock, to sell.
+      // The buyer pays the full value and takes the goods into stock, to sell. Buying stock
+      // swaps cash for an asset: it is not a loss in the month it arrives (counting it as one
+      // made importers that had just restocked exit after exit_months, and their partnerships
+      // with them). The cost of what production uses is in input_share x output.
       const std::int32_t b = ships.buyer[s];
       if (b >= 0 && static_cast<std::size_t>(b) >= lo && static_cast<std::size_t>(b) < hi) {
         firms.cash[b] -= v;
-        firms.profit_month[b] -= static_cast<float>(v.usd());
         firms.inventory[b] += static_cast<float>(v.usd());
       }
       // The exporter receives the value less the bank's spread.

@@ -47,6 +47,23 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
     cdf.assign(m.ods.size() * kSectors * max_routes, 0);
     cost.assign(m.ods.size() * kSectors, 0);
     if (reference_cost.empty()) reference_cost.assign(m.ods.size() * kSectors, 0);
+    // Adoption before the run's first day is not simulated: it follows the Bass curve from
+    // the launch, F(t) = (1 - e^-(p+q)t) / (1 + (q/p) e^-(p+q)t), t in years.
+    const auto& ad = rp.rail_adoption;
+    const double years = std::max(0.0, (m.start - ad.launch) / 365.25);
+    const double e = std::exp(-(ad.innovation + ad.imitation) * years);
+    const double a0 = (1.0 - e) / (1.0 + ad.imitation / ad.innovation * e);
+    rail_choice.assign(m.ods.size(), 0);
+    rail_adoption.assign(m.ods.size(), 1.0);
+    for (std::size_t o = 0; o < m.ods.size(); ++o) {
+      bool rail = false, other = false;
+      for (int r = m.ods[o].routes_begin; r < m.ods[o].routes_end; ++r)
+        (is_rail_service(routes[r]) ? rail : other) = true;
+      if (rail && other) {
+        rail_choice[o] = 1;
+        rail_adoption[o] = a0;
+      }
+    }
   }
   // Route attributes today. The reference is the network as configured: no transit fee,
   // no queues, base capacities and times, today's freight rates.
@@ -78,6 +95,19 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
     open[r] = ok;
     booking[r] = ok && accepting;
   }
+  // Word of mouth needs trains to ride: while no train service on a pair takes bookings,
+  // no shipper there newly adopts them.
+  if (!reference) {
+    const auto& ad = rp.rail_adoption;
+    for (std::size_t o = 0; o < m.ods.size(); ++o) {
+      if (!rail_choice[o] || ctx.date < ad.launch) continue;
+      bool taking = false;
+      for (int r = m.ods[o].routes_begin; r < m.ods[o].routes_end; ++r)
+        taking |= booking[r] && is_rail_service(routes[r]);
+      double& a = rail_adoption[o];
+      if (taking) a += (ad.innovation + ad.imitation * a) * (1.0 - a) / 365.25;
+    }
+  }
   const double fee = reference ? 0.0 : ctx.policy.transit_fee_usd_per_teu;
   const double risk = reference ? 0.0 : ctx.policy.route_risk_usd_per_teu;
   for (std::size_t o = 0; o < m.ods.size(); ++o) {
@@ -103,14 +133,23 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
         u[r - b] = usable[r] ? share : std::numeric_limits<double>::infinity();
         best = std::min(best, u[r - b]);
       }
-      double sum = 0;
+      // Two logits: over every usable route for shippers who know of the trains, over the
+      // others for those who do not; the day's choice is their mixture.
+      double sum = 0, sum_other = 0, other[kMaxRoutes];
       for (int k = 0; k < e - b; ++k) {
-        sum += std::isfinite(u[k]) ? std::exp(-(u[k] - best) / rp.logit_scale) : 0.0;
+        const double w = std::isfinite(u[k]) ? std::exp(-(u[k] - best) / rp.logit_scale) : 0.0;
+        sum += w;
+        if (!is_rail_service(routes[b + k])) sum_other += w;
         c[k] = sum;
+        other[k] = sum_other;
       }
-      for (int k = 0; k < e - b; ++k) c[k] /= sum;
+      const double a = pipe || sum_other <= 0 ? 1.0 : rail_adoption[o];
+      for (int k = 0; k < e - b; ++k)
+        c[k] = a < 1.0 ? a * c[k] / sum + (1.0 - a) * other[k] / sum_other : c[k] / sum;
       for (int k = e - b; k < max_routes; ++k) c[k] = 1.0;
-      const double inclusive = best - rp.logit_scale * std::log(sum);
+      const double inclusive =
+          best - rp.logit_scale * (a < 1.0 ? a * std::log(sum) + (1.0 - a) * std::log(sum_other)
+                                           : std::log(sum));
       (reference ? reference_cost : cost)[o * kSectors + s] = inclusive;
     }
   }

@@ -32,6 +32,10 @@ struct RouteTables {
   std::vector<double> cdf;             // [(od * kSectors + s) * max_routes + k]
   std::vector<double> reference_cost;  // [od * kSectors + s], share of value
   std::vector<double> cost;            // today's expected cost share
+  // Per OD pair: 1 where shippers choose between train services and other routes (sea), and
+  // the share of its shippers who know of the trains (routing.rail_adoption).
+  std::vector<std::uint8_t> rail_choice;
+  std::vector<double> rail_adoption;
 
   template <class V>
   void visit(V& v) {
@@ -46,6 +50,8 @@ struct RouteTables {
     v("cdf", cdf);
     v("reference_cost", reference_cost);
     v("cost", cost);
+    v("rail_choice", rail_choice);
+    v("rail_adoption", rail_adoption);
   }
 
   // Expected generalised cost per value (logit inclusive value) and choice probabilities.

@@ -8,8 +8,11 @@ runs=${RUNS:-16}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 root=$(cd "$(dirname "$0")/.." && pwd)
+# A snapshot of the configs: edits made while the benchmark runs do not reach it.
+cp -r "$root/configs" "$tmp/configs"
+cp "$bin" "$tmp/corridor" && bin="$tmp/corridor"
 cat > "$tmp/spec.yaml" <<SPEC
-scenarios: {baseline: $root/configs/baseline.yaml}
+scenarios: {baseline: $tmp/configs/baseline.yaml}
 set: {firms.count: 10000, run.start: 2019-01-01, run.end: 2019-12-31}
 parameters:
   travel.visa_fee_usd: {uniform: [30, 120]}
@@ -49,7 +52,7 @@ for i in $(seq 0 $((runs - 1))); do
   v=$(sed -n "$((i + 2))p" "$tmp/j1-1/index.csv" | cut -d, -f11)
   p=$(sed -n "$((i + 2))p" "$tmp/j1-1/index.csv" | cut -d, -f12)
   seed=$(sed -n "$((i + 2))p" "$tmp/j1-1/index.csv" | cut -d, -f5)
-  r=$(elapsed "$bin" run "$root/configs/baseline.yaml" --set firms.count=10000 \
+  r=$(elapsed "$bin" run "$tmp/configs/baseline.yaml" --set firms.count=10000 \
     --set run.start=2019-01-01 --set run.end=2019-12-31 --set "travel.visa_fee_usd=$v" \
     --set "firms.partner_search_rate=$p" --seed "$seed" --threads 1 -q -o "$tmp/single.h5")
   t=$(echo "$t + $r" | bc -l)

@@ -481,11 +481,19 @@ void read_trade(const Reader& r, TradeParams& p) {
 }
 
 void read_routing(const Reader& r, RoutingParams& p) {
-  r.allow({"logit_scale", "time_cost_per_day", "expected_queue_weight", "max_queue_days"});
+  r.allow({"logit_scale", "time_cost_per_day", "expected_queue_weight", "max_queue_days",
+           "rail_adoption"});
   r.get("logit_scale", p.logit_scale, 1e-5, 10);
   r.get("time_cost_per_day", p.time_cost_per_day, 0, 0.1);
   r.get("expected_queue_weight", p.expected_queue_weight, 0, 10);
   r.get("max_queue_days", p.max_queue_days, 0.01, 365);
+  if (r.need("rail_adoption")) {
+    Reader a = r.child("rail_adoption");
+    a.allow({"launch", "innovation", "imitation"});
+    a.get("launch", p.rail_adoption.launch);
+    a.get("innovation", p.rail_adoption.innovation, 1e-6, 10);
+    a.get("imitation", p.rail_adoption.imitation, 0, 10);
+  }
 }
 
 void read_travel(const Reader& r, TravelParams& p) {

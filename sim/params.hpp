@@ -127,6 +127,13 @@ struct RoutingParams {
   // Carriers stop taking bookings through a crossing whose queue holds more than this many
   // days of its capacity (railways suspend acceptance at a congested border).
   double max_queue_days = 0;
+  // Shippers learn of the China-Europe train services by a Bass diffusion from their launch:
+  // only those who know of them choose among rail and sea, the others among sea routes only.
+  // Rates per year: innovation (p, from outside) and imitation (q, from those already using).
+  struct RailAdoption {
+    Date launch;
+    double innovation = 0, imitation = 0;
+  } rail_adoption;
 };
 
 struct TravelParams {

@@ -194,6 +194,21 @@ SETS = [
     (["policy.border_processing.khorgoss=[]"], "policy.border_processing.khorgoss",
      "did you mean 'khorgos'?"),
     (["firms.count=100000000", "run.scale=1000"], "run.scale", "the engine indexes at most"),
+    (["routing.max_queue_days=0"], "routing.max_queue_days", "out of range [0.01, 365]"),
+    (["routing.rail_adoption.innovation=0"], "routing.rail_adoption.innovation", "out of range"),
+    (["routing.rail_adoption.launch=2011-13-01"], "routing.rail_adoption.launch", "bad date"),
+    (["routing.rail_adoption.speed=1"], "routing.rail_adoption.speed", "unknown key"),
+    (["policy.rail_subsidy.origin=XX"], "policy.rail_subsidy.origin", "unknown country"),
+    (["policy.rail_subsidy.schedule=[{from: 2013-01-01, value: -5}]"],
+     "policy.rail_subsidy.schedule[0].value", "out of range [0, 100000]"),
+    (["policy.route_risk.corridor=norhtern"], "policy.route_risk.corridor",
+     "is not one of: northern, middle, southern, maritime"),
+    (["policy.passenger_closure.end=2019-01-01"], "policy.passenger_closure.end",
+     "end must be after start"),
+    (["policy.passenger_closure.trips_factor=2"], "policy.passenger_closure.trips_factor",
+     "out of range [0, 1]"),
+    (["network.links.lyg_europe_sea.freight_driver=sea_freight_cn_eu"],
+     "network.links.lyg_europe_sea.freight_driver", "column 'sea_freight_cn_eu' is not in"),
 ]
 
 
