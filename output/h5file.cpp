@@ -106,6 +106,12 @@ Group::Dim& Group::find(const std::string& name) {
   throw std::logic_error("unknown dimension " + name);
 }
 
+Handle string_transfer(std::size_t n) {
+  Handle xfer(check(H5Pcreate(H5P_DATASET_XFER), "transfer plist"), H5Pclose);
+  H5Pset_buffer(xfer.get(), std::max<std::size_t>(1024, n * 4 * sizeof(hvl_t)), nullptr, nullptr);
+  return xfer;
+}
+
 namespace {
 // A 1-D dataset of UTF-8 strings.
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& v) {
@@ -118,10 +124,7 @@ Handle write_strings(hid_t parent, const std::string& name, const std::vector<st
             H5Dclose);
   std::vector<const char*> p;
   for (const auto& s : v) p.push_back(s.c_str());
-  // HDF5 callocs a type-conversion buffer of 1 MiB by default for every write that converts;
-  // for a few labels that zeroing was half the start-up of a small run.
-  Handle xfer(check(H5Pcreate(H5P_DATASET_XFER), "transfer plist"), H5Pclose);
-  H5Pset_buffer(xfer.get(), std::max<std::size_t>(1024, n * 4 * sizeof(hvl_t)), nullptr, nullptr);
+  const Handle xfer = string_transfer(n);
   if (n)
     check(H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, xfer.get(), p.data()), "write " + name);
   return ds;

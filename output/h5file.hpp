@@ -42,6 +42,11 @@ class Handle {
   herr_t (*close_)(hid_t) = nullptr;
 };
 
+// A dataset-transfer property list for n variable-length strings. HDF5 callocs a 1 MiB
+// type-conversion buffer by default for every transfer that converts; for a few labels
+// that zeroing was half the start-up of a small run, and most of a checkpoint's write.
+Handle string_transfer(std::size_t n);
+
 // Throws if id < 0: EnvironmentError when the failure was the system's (a full disk, a
 // file-size limit: the HDF5 error stack carries the errno), std::runtime_error otherwise.
 hid_t check(hid_t id, const std::string& what);

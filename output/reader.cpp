@@ -64,7 +64,8 @@ std::vector<std::string> read_strings(const std::string& file, const std::string
   const std::size_t n = product(shape_of(d));
   std::vector<char*> raw(n, nullptr);
   h5::Handle t(H5Dget_type(d.get()), H5Tclose);
-  if (n) h5::check(H5Dread(d.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read");
+  const h5::Handle xfer = h5::string_transfer(n);
+  if (n) h5::check(H5Dread(d.get(), t.get(), H5S_ALL, H5S_ALL, xfer.get(), raw.data()), "read");
   std::vector<std::string> out;
   for (char* p : raw) out.emplace_back(p ? p : "");
   if (n) {

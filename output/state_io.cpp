@@ -60,7 +60,8 @@ void write_text(hid_t group, const std::string& name, const std::vector<std::str
             H5Dclose);
   std::vector<const char*> p;
   for (const auto& s : v) p.push_back(s.c_str());
-  if (n) check(H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), "write " + name);
+  const Handle xfer = h5::string_transfer(n);
+  if (n) check(H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, xfer.get(), p.data()), "write " + name);
 }
 
 void Place::fail(const std::string& name, const std::string& what) const {
@@ -101,7 +102,8 @@ std::vector<std::string> read_text(hid_t group, const std::string& name, const P
   if (dims.size() != 1) at.fail(name, "has another shape");
   std::vector<char*> p(dims[0], nullptr);
   Handle t = text_type();
-  if (dims[0] && H5Dread(ds.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0)
+  const Handle xfer = h5::string_transfer(dims[0]);
+  if (dims[0] && H5Dread(ds.get(), t.get(), H5S_ALL, H5S_ALL, xfer.get(), p.data()) < 0)
     at.fail(name, "cannot be read");
   std::vector<std::string> out;
   for (char* s : p) out.emplace_back(s ? s : "");
