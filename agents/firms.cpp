@@ -205,11 +205,12 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     const double cost = m.wage_per_worker_day[c][s] * labour[i] + input_share[cs] * out +
                         capital_cost_day * capital[i];
     const double profit = revenue - cost;
-    // Wages go to the households of the region; the rest of the cash flow is with the
-    // economy outside the agents (Accounts, kRowDomestic).
-    const Money rest = Money::usd(profit + m.wage_per_worker_day[c][s] * labour[i]);
-    cash[i] += rest - daily_wages(m, i);
-    tot.other_cents += rest.cents();
+    // The firm pays daily_wages(m, i) to the households of its region and receives the
+    // rest, cash_flow + daily_wages, from the economy outside the agents: both are booked
+    // from totals (Simulation::phase_production), so one rounding per firm and day.
+    const Money cash_flow = Money::usd(profit);
+    cash[i] += cash_flow;
+    tot.cash_flow_cents += cash_flow.cents();
     profit_month[i] += static_cast<float>(profit);
     output_month[i] += static_cast<float>(out);
     tot.output[cs] += out;

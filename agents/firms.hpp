@@ -56,13 +56,13 @@ struct FirmTotals {
   std::array<double, kMaxFirmCountries * kSectors> output{};
   double partnerships_cnkz = 0;
   double export_orders = 0;
-  // The day's cash flow of firms other than wages (domestic sales less inputs and
-  // replacement capital), in cents: an integer sum, exact in any order. One number, not
-  // one per country or region: it is added once per firm and day in the hot loop.
-  std::int64_t other_cents = 0;
+  // The day's cash flow of firms (profit, to the cent), in cents: an integer sum, exact in
+  // any order. One number, not one per country or region: it is added once per firm and
+  // day in the hot loop.
+  std::int64_t cash_flow_cents = 0;
   FirmTotals& operator+=(const FirmTotals& o) {
     for (std::size_t i = 0; i < output.size(); ++i) output[i] += o.output[i];
-    other_cents += o.other_cents;
+    cash_flow_cents += o.cash_flow_cents;
     partnerships_cnkz += o.partnerships_cnkz;
     export_orders += o.export_orders;
     return *this;

@@ -322,9 +322,15 @@ void Simulation::phase_production(const DayContext& ctx) {
       st.out.output_usd[c * kSectors + s] = tot.output[c * kSectors + s];
     }
   st.out.partnerships_cnkz = tot.partnerships_cnkz;
-  // Wages to the households of each region, less income tax to their government.
+  // Wages to the households of each region, less income tax to their government. Firms'
+  // cash changed by their profit: the wages they paid, and the rest of their cash flow
+  // (domestic sales less inputs and replacement capital, wages added back), which is with
+  // the economy outside the agents.
   Accounts& acc = st.accounts;
   const Model& m = ctx.model;
+  Money all_wages;
+  for (std::size_t r = 0; r < m.regions.size(); ++r) all_wages += Money::cents(st.month.wages_cents[r]);
+  acc.from_row(kRowDomestic, Money::cents(tot.cash_flow_cents) + all_wages);
   for (std::size_t r = 0; r < m.regions.size(); ++r) {
     const int c = m.regions[r].country;
     const Money wages = Money::cents(st.month.wages_cents[r]);
@@ -334,7 +340,6 @@ void Simulation::phase_production(const DayContext& ctx) {
     acc.household_income[c] += wages - tax;
     acc.government_receives(c, tax, kRowDomestic, false);
   }
-  acc.from_row(kRowDomestic, Money::cents(tot.other_cents));
 }
 
 void Simulation::phase_shipping(const DayContext& ctx) {
