@@ -100,6 +100,10 @@ void Firms::add_export_capacity(const Model& m, const std::vector<double>& order
   }
 }
 
+Money Firms::daily_wages(const Model& m, std::size_t i) const {
+  return Money::usd(m.wage_per_worker_day[country[i]][sector[i]] * labour[i]);
+}
+
 bool Firms::try_partner(const Model& m, const TradeTables& t, std::size_t i, int slot,
                         const std::array<std::uint32_t, 4>& w, bool always) {
   const int nc = t.n_countries, oc = country[i], s = sector[i];
@@ -201,7 +205,12 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     const double cost = m.wage_per_worker_day[c][s] * labour[i] + input_share[cs] * out +
                         capital_cost_day * capital[i];
     const double profit = revenue - cost;
-    cash[i] += Money::usd(profit);
+    // The firm pays daily_wages(m, i) to the households of its region and receives the
+    // rest, cash_flow + daily_wages, from the economy outside the agents: both are booked
+    // from totals (Simulation::phase_production), so one rounding per firm and day.
+    const Money cash_flow = Money::usd(profit);
+    cash[i] += cash_flow;
+    tot.cash_flow_cents += cash_flow.cents();
     profit_month[i] += static_cast<float>(profit);
     output_month[i] += static_cast<float>(out);
     tot.output[cs] += out;
@@ -241,6 +250,13 @@ MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const Mon
   const FirmParams& fp = m.params.firms;
   return deterministic_sum<MonthTotals>(size(), [&](std::size_t i) {
     MonthTotals tot;
+    // A firm that does not produce pays its cash (which deliveries still settling may
+    // change) out to its owners, so an entrant takes the slot without it.
+    auto pay_out = [&] {
+      tot.paid_out_cents[region[i]] += cash[i].cents();
+      cash[i] = Money();
+    };
+    if (!active[i]) pay_out();
     const int cs0 = country[i] * kSectors + sector[i];
     if (!active[i] && before.firms[cs0] > 0 &&
         Rng::unit(ctx.rng.words(i, ctx.day, Purpose::kEntry)[0]) < fp.entry_rate) {
@@ -273,6 +289,7 @@ MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const Mon
         backlog[i] = {0, 0, 0, 0};
         share[i] = 0;
         labour[i] = 0;
+        pay_out();
       } else {
         double k = capital[i] * (1.0 - fp.depreciation_per_year / 12.0);
         if (u > fp.utilisation_target + 0.05 && profit_month[i] > 0) k *= 1.0 + fp.invest_rate;
@@ -293,6 +310,7 @@ MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const Mon
     tot.capital[cs] += active[i] ? capital[i] : 0.0f;
     tot.firms[cs] += active[i];
     tot.active += active[i];
+    if (active[i]) tot.wages_cents[region[i]] += daily_wages(m, i).cents();
     return tot;
   });
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "agents/accounts.hpp"
 #include "sim/context.hpp"
 #include "sim/money.hpp"
 #include "sim/visit.hpp"
@@ -55,8 +56,13 @@ struct FirmTotals {
   std::array<double, kMaxFirmCountries * kSectors> output{};
   double partnerships_cnkz = 0;
   double export_orders = 0;
+  // The day's cash flow of firms (profit, to the cent), in cents: an integer sum, exact in
+  // any order. One number, not one per country or region: it is added once per firm and
+  // day in the hot loop.
+  std::int64_t cash_flow_cents = 0;
   FirmTotals& operator+=(const FirmTotals& o) {
     for (std::size_t i = 0; i < output.size(); ++i) output[i] += o.output[i];
+    cash_flow_cents += o.cash_flow_cents;
     partnerships_cnkz += o.partnerships_cnkz;
     export_orders += o.export_orders;
     return *this;
@@ -66,6 +72,12 @@ struct FirmTotals {
 struct MonthTotals {
   std::array<double, kMaxFirmCountries * kSectors> share{}, labour{}, capital{}, firms{};
   double active = 0;
+  // Cash of firms that are not producing, paid out to their owners (the households of the
+  // region), in cents, per region.
+  std::array<std::int64_t, kMaxRegions> paid_out_cents{};
+  // Wages paid per day by the active firms of each region until the next month end (labour
+  // changes only at month ends), in cents: the sum of Firms::daily_wages.
+  std::array<std::int64_t, kMaxRegions> wages_cents{};
   template <class V>
   void visit(V& v) {
     v("share", share);
@@ -73,8 +85,14 @@ struct MonthTotals {
     v("capital", capital);
     v("firms", firms);
     v("active", active);
+    v("paid_out_cents", paid_out_cents);
+    v("wages_cents", wages_cents);
   }
   MonthTotals& operator+=(const MonthTotals& o) {
+    for (int r = 0; r < kMaxRegions; ++r) {
+      paid_out_cents[r] += o.paid_out_cents[r];
+      wages_cents[r] += o.wages_cents[r];
+    }
     for (std::size_t i = 0; i < share.size(); ++i) {
       share[i] += o.share[i], labour[i] += o.labour[i];
       capital[i] += o.capital[i], firms[i] += o.firms[i];
@@ -129,6 +147,9 @@ struct Firms {
   }
 
   std::size_t size() const { return region.size(); }
+  // What an active firm pays its workers each day, to the cent; paid to the households of
+  // its region (Simulation::phase_production pays them the regions' totals).
+  Money daily_wages(const Model& m, std::size_t i) const;
   int partners(std::size_t i) const {
     int n = 0;
     for (auto d : dest[i]) n += d != kNoPartner;

@@ -40,7 +40,7 @@ void Infrastructure::fund(int k, int investor, const DayContext& ctx, std::vecto
   events.push_back({ctx.day, "project_started", p.name, p.cost.usd()});
 }
 
-Money Infrastructure::step(const DayContext& ctx, std::vector<Event>& events) {
+Money Infrastructure::step(const DayContext& ctx, std::vector<Event>& events, Accounts& acc) {
   Money spent_today;
   const Network& net = ctx.model.network;
   for (auto& f : link_flow_teu) f *= 29.0 / 30.0;
@@ -72,6 +72,12 @@ Money Infrastructure::step(const DayContext& ctx, std::vector<Event>& events) {
                                    (elapsed == total ? p.cost.cents() % total : 0));
     if (due > p.spent) {
       spent_today += due - p.spent;
+      if (!p.by_investors) {
+        const Model& m = ctx.model;
+        const int country = p.node >= 0 ? m.country_of_node[p.node] : m.country_of_link[p.link];
+        acc.government_pays(country, due - p.spent, kRowConstruction, true);
+        acc.from_row(kRowConstruction, Money() - (due - p.spent));
+      }
       p.spent = due;
     }
     if (!(ctx.date < p.completion)) {

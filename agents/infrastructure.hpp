@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/accounts.hpp"
 #include "sim/context.hpp"
 #include "sim/money.hpp"
 
@@ -75,7 +76,9 @@ struct Infrastructure {
 
   void init(const Model& m);
   // Starts, spends on and completes projects; returns today's construction spending.
-  Money step(const DayContext& ctx, std::vector<Event>& events);
+  // Scheduled projects are paid for by the government of their country, day by day, to
+  // contractors outside the model; investors pay theirs when they fund them.
+  Money step(const DayContext& ctx, std::vector<Event>& events, Accounts& acc);
   // Adds an investor-funded project: construction starts today.
   void fund(int project, int investor, const DayContext& ctx, std::vector<Event>& events);
 };

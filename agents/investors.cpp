@@ -41,7 +41,7 @@ double Investors::expected_return(const Model& m, const Project& p, const Infras
 
 void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossings& crossings,
                       Firms& firms, const Travellers& travel, std::vector<Event>& events,
-                      DayOutcomes& out) {
+                      Accounts& acc, DayOutcomes& out) {
   const Model& m = ctx.model;
   const auto& ip = m.params.investment;
   const auto& net = m.network;
@@ -81,7 +81,17 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const InvestorSpec& spec = *specs[i];
     const double monthly = spec.annual_budget_usd_bn * 1e9 / 12.0;
-    budget[i] += Money::usd(monthly * (1.0 - spec.fdi_share));
+    // The month's income, from its stated source; infrastructure and FDI are paid out of it.
+    const Money income = Money::usd(monthly);
+    budget[i] += income;
+    if (spec.income_from == "appropriation")
+      acc.government_pays(m.investor_country[i], income, kRowInvestorIncome, false);
+    else
+      acc.from_row(kRowInvestorIncome, income);
+    const double fdi =
+        monthly * spec.fdi_share * std::max(0.0, 1.0 + ip.fdi_contact_effect * (contact - 1.0));
+    // This month's FDI is set aside before projects are funded from the savings.
+    const Money reserve = std::min(Money::usd(fdi), budget[i]);
     // Infrastructure: best candidate first; fund while the savings cover it.
     while (true) {
       int best = -1;
@@ -92,20 +102,20 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
         // Private investors build commercial terminal capacity, not public rail lines.
         if (spec.kind == "private" && !p.expansion) continue;
         const double ret = expected_return(m, p, infra, crossings) - spec.risk_aversion * 0.02;
-        if (ret >= spec.hurdle_rate && p.cost <= budget[i] && (best < 0 || ret > best_return)) {
+        if (ret >= spec.hurdle_rate && p.cost <= budget[i] - reserve &&
+            (best < 0 || ret > best_return)) {
           best = static_cast<int>(k);
           best_return = ret;
         }
       }
       if (best < 0) break;
       budget[i] -= infra.projects[best].cost;
+      acc.from_row(kRowConstruction, Money() - infra.projects[best].cost);  // to contractors
       infra.fund(best, static_cast<int>(i), ctx, events);
       events.push_back({ctx.day, "investment_decision", names[i] + ": " + infra.projects[best].name,
                         infra.projects[best].cost.usd()});
     }
     // FDI into Kazakh producers of goods, in four placements a month.
-    const double fdi =
-        monthly * spec.fdi_share * std::max(0.0, 1.0 + ip.fdi_contact_effect * (contact - 1.0));
     if (fdi <= 0) continue;
     std::uint32_t total = 0;
     for (const auto& L : m.regions) total += L.country == m.kz ? L.count : 0;
@@ -126,8 +136,9 @@ void Investors::month(const DayContext& ctx, Infrastructure& infra, const Crossi
         }
         if (firm >= 0 && (!firms.active[firm] || firms.sector[firm] >= kLogistics)) firm = -1;
       }
-      if (firm < 0) continue;
       const Money amount = Money::usd(fdi / 4.0);
+      if (firm < 0 || budget[i] < amount) continue;
+      budget[i] -= amount;
       firms.cash[firm] += amount;
       firms.capital[firm] += static_cast<float>(amount.usd() * ip.fdi_capital_per_usd);
       firms.foreign_owned[firm] = 1;

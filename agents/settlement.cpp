@@ -40,7 +40,7 @@ double Settlement::expected_cost_bp(const Model& m, bool clearing) {
 }
 
 void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, Ledger& ledger,
-                        DayOutcomes& out) const {
+                        Accounts& acc, DayOutcomes& out) const {
   const Model& m = ctx.model;
   const auto& sp = m.params.settlement;
   const auto cost = cost_bp(m, ctx.policy.rmb_clearing);
@@ -108,6 +108,10 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
     const int oc = ships.origin_country[s], dc = ships.dest_country[s];
     ledger.received += v;
     ledger.in_transit -= v;
+    // A market outside the model pays from the rest of the world; the spread goes to the
+    // banks of the exporter's country.
+    if (ships.buyer[s] < 0) acc.from_row(kRowGoods, v);
+    acc.banks_receive(oc, fee_of(s), kRowGoods);
     if ((oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn))
       out.settled_cnkz_usd[ships.currency[s]] += v.usd();
     ships.release(s);

@@ -20,7 +20,7 @@ struct Settlement {
   // in basis points; it enters China-Kazakhstan trade costs.
   static double expected_cost_bp(const Model& m, bool clearing);
   void settle(const DayContext& ctx, Shipments& ships, Firms& firms, Ledger& ledger,
-              DayOutcomes& out) const;
+              Accounts& acc, DayOutcomes& out) const;
 };
 
 }  // namespace corridor

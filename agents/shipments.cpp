@@ -34,12 +34,23 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
     tariff_usd_per_teu.assign(routes.size(), 0);
     base_tariff_usd_per_teu.assign(routes.size(), 0);
     node_fees_usd_per_teu.assign(routes.size(), 0);
+    payees = m.n_firm_countries + 1;
+    auto payee = [&](int country) { return country < m.n_firm_countries ? country : payees - 1; };
+    base_tariff_by_payee.assign(routes.size() * payees, 0);
+    node_fees_by_payee.assign(routes.size() * payees, 0);
+    tariff_by_payee.assign(routes.size() * payees, 0);
     for (std::size_t r = 0; r < routes.size(); ++r)
       for (int i = 0; i < routes[r].n_legs; ++i) {
-        base_tariff_usd_per_teu[r] += net.links()[net.leg_link(routes[r], i)].tariff_usd_per_teu;
+        const int l = net.leg_link(routes[r], i);
+        base_tariff_usd_per_teu[r] += net.links()[l].tariff_usd_per_teu;
+        base_tariff_by_payee[r * payees + payee(m.country_of_link[l])] +=
+            net.links()[l].tariff_usd_per_teu;
         const int n = net.leg_end(routes[r], i);
-        if (n != routes[r].destination && !routes[r].pipeline)
+        if (n != routes[r].destination && !routes[r].pipeline) {
           node_fees_usd_per_teu[r] += net.nodes()[n].fee_usd_per_teu;
+          node_fees_by_payee[r * payees + payee(m.country_of_node[n])] +=
+              net.nodes()[n].fee_usd_per_teu;
+        }
       }
     days.assign(routes.size(), 0);
     open.assign(routes.size(), 1);
@@ -71,9 +82,16 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
     const Route& route = routes[r];
     double t = 0, freight = 0;
     bool ok = true, accepting = true;
+    double* by_payee = &tariff_by_payee[r * payees];
+    std::copy_n(&base_tariff_by_payee[r * payees], payees, by_payee);
     for (int i = 0; i < route.n_legs; ++i) {
       const int l = net.leg_link(route, i), n = net.leg_end(route, i);
-      if (!m.link_freight_usd_per_teu[l].empty()) freight += m.link_freight_usd_per_teu[l][ctx.day];
+      if (!m.link_freight_usd_per_teu[l].empty()) {
+        const double f = m.link_freight_usd_per_teu[l][ctx.day];
+        freight += f;
+        const int c = m.country_of_link[l];
+        by_payee[c < m.n_firm_countries ? c : payees - 1] += f;
+      }
       t += reference ? net.links()[l].days : infra.link_days[l];
       if (n == route.destination || route.pipeline) continue;
       t += reference ? m.base_processing_days[n] : ctx.policy.processing_days[n];
@@ -180,7 +198,7 @@ void Shipments::release(std::int32_t s) {
 
 void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables& trade,
                          const RouteTables& rt, Infrastructure& infra, Ledger& ledger,
-                         DayOutcomes& out) {
+                         Accounts& acc, DayOutcomes& out) {
   const Model& m = ctx.model;
   const Network& net = m.network;
   const auto& tp = m.params.trade;
@@ -198,6 +216,22 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     }
   }
   auto for_chunks = [&](auto&& body) { parallel_for_chunks(n_chunks, body); };
+  // A payment split among payees by their amounts per TEU; the rounding remainder goes to
+  // the largest, so the parts sum to the total to the cent.
+  const int np = rt.payees;
+  auto split = [np](Money total, const double* per_teu, double units,
+                    std::array<Money, kMaxFirmCountries + 1>& to) {
+    std::array<Money, kMaxFirmCountries + 1> part{};
+    Money given;
+    int big = 0;
+    for (int k = 0; k < np; ++k) {
+      part[k] = Money::usd(units * per_teu[k]);
+      given += part[k];
+      if (per_teu[k] > per_teu[big]) big = k;
+    }
+    part[big] += total - given;
+    for (int k = 0; k < np; ++k) to[k] += part[k];
+  };
   for_chunks([&](std::size_t c) {
     std::size_t n = 0;
     const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
@@ -240,8 +274,8 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         const Money fee_transit =
             Money::usd(transit ? units * ctx.policy.transit_fee_usd_per_teu : 0.0);
         const Money fee_nodes = Money::usd(units * rt.node_fees_usd_per_teu[r]);
-        const Money freight = Money::usd((pipe ? v.usd() / tp.value_per_teu_usd[s] : units) *
-                                         rt.tariff_usd_per_teu[r]);
+        const double freight_units = pipe ? v.usd() / tp.value_per_teu_usd[s] : units;
+        const Money freight = Money::usd(freight_units * rt.tariff_usd_per_teu[r]);
         // The subsidy of a train service comes back to the shipper at booking.
         const Money subsidy = Money::usd(
             is_rail_service(path) ? units * rail_subsidy_usd_per_teu(m, ctx.policy, od) : 0.0);
@@ -268,6 +302,8 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         ch.transit_fees += fee_transit;
         ch.rail_subsidy += subsidy;
         ch.border_fees += fee_nodes;
+        split(freight, &rt.tariff_by_payee[r * np], freight_units, ch.freight_to);
+        split(fee_nodes, &rt.node_fees_by_payee[r * np], units, ch.node_fees_to);
         ch.exports[od.origin_country * nc + od.dest_country] += v.usd();
         if (od.transit && path.corridor >= 0) ch.transit_teu[path.corridor] += units;
         if (path.through_kz) ch.kz_handled_teu += units;
@@ -280,6 +316,14 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     high_water = std::max(high_water, ch.high_water);
     ledger.shipped += ch.shipped;
     ledger.in_transit += ch.shipped;
+    // Freight to the carriers of each link's country, node fees to the government of each
+    // node's, the transit fee to Kazakhstan's; the subsidy comes from its government.
+    for (int k = 0; k < np; ++k) {
+      acc.carriers_receive(k, ch.freight_to[k], kRowTransport);
+      acc.government_receives(k, ch.node_fees_to[k], kRowTransport, true);
+    }
+    acc.government_receives(m.kz, ch.transit_fees, kRowTransport, true);
+    acc.government_pays(m.subsidy_origin, ch.rail_subsidy, kRowTransport, false);
     out.transit_fee_revenue_usd += ch.transit_fees.usd();
     out.rail_subsidy_usd += ch.rail_subsidy.usd();
     out.border_fee_revenue_usd += ch.border_fees.usd();

@@ -27,6 +27,11 @@ struct RouteTables {
   std::vector<double> fixed_usd_per_teu, days;  // per route, today
   std::vector<double> tariff_usd_per_teu;       // per route, today: links' tariffs plus freight
   std::vector<double> base_tariff_usd_per_teu, node_fees_usd_per_teu;  // per route, fixed
+  // Who is paid: per route and payee country [r * payees + k] (k: a firm country, or
+  // payees - 1 for the rest of the world), today's freight to carriers and the node fees
+  // to governments, USD per TEU.
+  int payees = 0;
+  std::vector<double> tariff_by_payee, base_tariff_by_payee, node_fees_by_payee;
   std::vector<std::uint8_t> open;      // 0 where a node on the route has no capacity
   std::vector<std::uint8_t> booking;   // open, and no crossing on it over routing.max_queue_days
   std::vector<double> cdf;             // [(od * kSectors + s) * max_routes + k]
@@ -45,6 +50,10 @@ struct RouteTables {
     v("tariff_usd_per_teu", tariff_usd_per_teu);
     v("base_tariff_usd_per_teu", base_tariff_usd_per_teu);
     v("node_fees_usd_per_teu", node_fees_usd_per_teu);
+    v("payees", payees);
+    v("tariff_by_payee", tariff_by_payee);
+    v("base_tariff_by_payee", base_tariff_by_payee);
+    v("node_fees_by_payee", node_fees_by_payee);
     v("open", open);
     v("booking", booking);
     v("cdf", cdf);
@@ -108,7 +117,8 @@ struct Shipments {
 
   // Turns firms' proposals into shipments, in firm order.
   void dispatch(const DayContext& ctx, Firms& firms, const TradeTables& trade,
-                const RouteTables& routes, Infrastructure& infra, Ledger& ledger, DayOutcomes& out);
+                const RouteTables& routes, Infrastructure& infra, Ledger& ledger, Accounts& acc,
+                DayOutcomes& out);
   // Moves every shipment one day; arrivals are handled in slot order.
   void move(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings);
   // Shipment s is cleared at `node`: it spends the node's processing days, then departs.
@@ -124,12 +134,15 @@ struct Shipments {
   struct Chunk {
     std::size_t proposals = 0, first = 0, high_water = 0;
     Money shipped, transit_fees, border_fees, rail_subsidy;
+    std::array<Money, kMaxFirmCountries + 1> freight_to{}, node_fees_to{};  // by payee
     std::vector<double> exports, route_teu;
     std::array<double, kCorridors> transit_teu{};
     double kz_handled_teu = 0;
     void reset() {
       high_water = 0;
       shipped = transit_fees = border_fees = rail_subsidy = Money();
+      freight_to.fill(Money());
+      node_fees_to.fill(Money());
       std::fill(exports.begin(), exports.end(), 0.0);
       std::fill(route_teu.begin(), route_teu.end(), 0.0);
       transit_teu.fill(0);

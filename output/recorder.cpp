@@ -50,6 +50,7 @@ std::vector<std::string> dimension_labels(const Model& m, const std::string& dim
   if (dim == "firm_country") return {m.countries.begin(), m.countries.begin() + m.n_firm_countries};
   if (dim == "sector") return {kSectorNames.begin(), kSectorNames.end()};
   if (dim == "currency") return {kCurrencyNames.begin(), kCurrencyNames.end()};
+  if (dim == "row_flow") return {kRowFlowNames.begin(), kRowFlowNames.end()};
   throw std::logic_error("unknown dimension " + dim);
 }
 
@@ -164,6 +165,41 @@ std::vector<SeriesSpec> output_series(const Model& m) {
   add("output_usd", "USD", "gross output of firms by country and sector",
       {"firm_country", "sector"}, A::kSum, [](const Model&, const State& st, double* r) {
         std::copy(st.out.output_usd.begin(), st.out.output_usd.end(), r);
+      });
+  // Money accounts (agents/accounts.hpp), per firm country.
+  auto per_country = [&](std::string name, std::string desc, A agg,
+                         std::vector<Money> Accounts::*field) {
+    add(std::move(name), "USD", std::move(desc), {"firm_country"}, agg,
+        [field](const Model& m, const State& st, double* r) {
+          for (int c = 0; c < m.n_firm_countries; ++c) r[c] = (st.accounts.*field)[c].usd();
+        });
+  };
+  per_country("government_revenue_usd",
+              "government revenue: node and transit fees, income tax on wages", A::kSum,
+              &Accounts::gov_revenue);
+  per_country("government_fee_revenue_usd",
+              "government revenue from node fees (ports, crossings) and the transit fee", A::kSum,
+              &Accounts::gov_fees);
+  per_country("government_spending_usd",
+              "government spending: scheduled projects, rail subsidy, appropriations to investors",
+              A::kSum, &Accounts::gov_spending);
+  per_country("government_balance_usd",
+              "government's cumulative budget balance since the start (revenue less spending)",
+              A::kLast, &Accounts::government);
+  per_country("household_income_usd",
+              "households' income: wages after income tax, cash paid out by firms that stopped",
+              A::kSum, &Accounts::household_income);
+  per_country("household_consumption_usd", "households' spending on their country's goods",
+              A::kSum, &Accounts::household_consumption);
+  per_country("carrier_revenue_usd", "freight paid to carriers of the country's links", A::kSum,
+              &Accounts::carrier_revenue);
+  per_country("bank_income_usd", "settlement spreads earned by the exporters' banks", A::kSum,
+              &Accounts::bank_income);
+  add("rest_of_world_inflow_usd", "USD",
+      "money into the model from outside it, by kind (negative: out); the only change in the "
+      "sum of all money holdings",
+      {"row_flow"}, A::kSum, [](const Model&, const State& st, double* r) {
+        for (int k = 0; k < kRowFlows; ++k) r[k] = st.accounts.row[k].usd();
       });
   add("value_shipped_usd", "USD", "cumulative value dispatched since the start", {}, A::kLast,
       [](const Model&, const State& st, double* r) { r[0] = st.out.value_shipped_usd; });
@@ -308,7 +344,7 @@ void H5Recorder::create(const Model& m, const RunInfo& info) {
                            {"calendar", "standard"},
                            {"long_name", kind == Period::kDay ? "date" : "first day of period"}});
     for (const char* d : {"origin", "destination", "corridor", "crossing", "traveller_origin",
-                          "purpose", "firm_country", "sector", "currency"})
+                          "purpose", "firm_country", "sector", "currency", "row_flow"})
       p->group->dim(d, dimension_labels(m, d));
     for (std::size_t j = 0; j < series_.size(); ++j) {
       std::vector<std::string> dims{"time"};

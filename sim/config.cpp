@@ -549,8 +549,11 @@ void read_investment(const Reader& r, InvestmentParams& p) {
            "value_of_time_saved_usd_per_teu_day", "fdi_capital_per_usd", "fdi_contact_effect"});
   if (r.need("investors"))
     read_named(r.child("investors"), p.investors, [](const Reader& e, InvestorSpec& s) {
-      e.allow({"kind", "annual_budget_usd_bn", "hurdle_rate", "risk_aversion", "fdi_share"});
+      e.allow({"kind", "annual_budget_usd_bn", "hurdle_rate", "risk_aversion", "fdi_share",
+               "income_from", "country"});
       e.get("kind", s.kind, {"state", "soe", "fund", "private"});
+      e.get("income_from", s.income_from, {"appropriation", "profits", "capital"});
+      e.get("country", s.country);
       e.get("annual_budget_usd_bn", s.annual_budget_usd_bn, 0, 1e3);
       e.get("hurdle_rate", s.hurdle_rate, -1, 10);
       e.get("risk_aversion", s.risk_aversion, 0, 10);
@@ -651,6 +654,15 @@ void read_policy(const Reader& r, PolicyParams& p) {
   }
 }
 
+void read_accounts(const Reader& r, AccountsParams& p) {
+  r.allow({"household_mpc", "income_tax_rate"});
+  r.get("household_mpc", p.household_mpc, 0, 1);
+  if (r.need("income_tax_rate"))
+    r.child("income_tax_rate").each([&](const std::string& c, const Reader&) {
+      r.child("income_tax_rate").get(c, p.income_tax_rate[c], 0, 1);
+    });
+}
+
 void read_output(const Reader& r, OutputParams& p) {
   r.allow({"panel_every_days", "panel_firms", "compression", "checkpoint_every_days"});
   r.get("panel_every_days", p.panel_every_days, 1, 100000);
@@ -661,7 +673,7 @@ void read_output(const Reader& r, OutputParams& p) {
 
 void read_layer(const Reader& r, Params& p, const fs::path& dir) {
   r.allow({"base", "description", "run", "network", "firms", "economy", "trade", "routing",
-           "travel", "settlement", "investment", "policy", "output", "drivers"});
+           "travel", "settlement", "investment", "policy", "accounts", "output", "drivers"});
   if (r.need("run")) read_run(r.child("run"), p.run);
   if (r.need("network")) read_network(r.child("network"), p.network);
   if (r.need("firms")) read_firms(r.child("firms"), p.firms);
@@ -672,6 +684,7 @@ void read_layer(const Reader& r, Params& p, const fs::path& dir) {
   if (r.need("settlement")) read_settlement(r.child("settlement"), p.settlement);
   if (r.need("investment")) read_investment(r.child("investment"), p.investment);
   if (r.need("policy")) read_policy(r.child("policy"), p.policy);
+  if (r.need("accounts")) read_accounts(r.child("accounts"), p.accounts);
   if (r.need("output")) read_output(r.child("output"), p.output);
   if (r.need("drivers")) {
     Reader d = r.child("drivers");

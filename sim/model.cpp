@@ -7,6 +7,7 @@
 #include "sim/drivers.hpp"
 #include "sim/error.hpp"
 #include "sim/memory.hpp"
+#include "agents/accounts.hpp"
 
 namespace corridor {
 
@@ -152,6 +153,38 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
       m->wage_per_worker_day[c][s] =
           m->base_jobs[c][s] > 0 ? p.economy.wage_share * m->base_output[c](s) / m->base_jobs[c][s]
                                  : 0.0;
+  }
+
+  // Money accounts.
+  for (const auto& l : m->network.links()) {
+    const int a = m->country_of_node[l.from], b = m->country_of_node[l.to];
+    m->country_of_link.push_back(a < nfc ? a : b < nfc ? b : a);
+  }
+  for (const auto& [code, rate] : p.accounts.income_tax_rate) {
+    const int c = m->country_index(code);
+    if (c < 0 || c >= nfc) fail("accounts.income_tax_rate." + code, "not a country with firms");
+  }
+  for (int c = 0; c < nfc; ++c) {
+    auto it = p.accounts.income_tax_rate.find(m->countries[c]);
+    if (it == p.accounts.income_tax_rate.end())
+      fail("accounts.income_tax_rate." + m->countries[c], "missing country");
+    m->income_tax_bp.push_back(std::llround(it->second * 1e4));
+    const double total = m->base_final[c].sum();
+    m->final_share.push_back(total > 0 ? SectorVector(m->base_final[c] / total)
+                                       : SectorVector(SectorVector::Zero()));
+    double wages = 0;
+    for (int s = 0; s < kSectors; ++s) wages += m->wage_per_worker_day[c][s] * m->base_jobs[c][s];
+    m->base_consumption_usd.push_back(p.accounts.household_mpc * (1.0 - it->second) * wages);
+  }
+  if (m->regions.size() > static_cast<std::size_t>(kMaxRegions))
+    fail("firms.regions", "more than " + std::to_string(kMaxRegions) + " regions");
+  for (const auto& [name, spec] : p.investment.investors) {
+    const std::string key = "investment.investors." + name + ".country";
+    const int c = m->country_index(spec.country);
+    if (c < 0) fail(key, "unknown country '" + spec.country + "'");
+    if (spec.income_from == "appropriation" && c >= nfc)
+      fail(key, "an appropriation needs the government of a country with firms");
+    m->investor_country.push_back(c);
   }
 
   // Origin-destination pairs with candidate routes.

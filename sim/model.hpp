@@ -74,6 +74,17 @@ struct Model {
   // Levers that name countries and corridors, resolved (-1: none).
   int subsidy_origin = -1, subsidy_destination = -1, risk_corridor = -1;
 
+  // Money (agents/accounts.hpp): the country whose carriers a link's freight pays (that of
+  // its from-node, else of its to-node, when one is a firm country; else a market's, the
+  // rest of the world); each firm country's income tax in basis points of wages; the
+  // sector shares of its final demand, where households' consumption goes; and that
+  // consumption out of the 2013 wage bill, which the calibrated final demand already holds.
+  std::vector<int> country_of_link;
+  std::vector<std::int64_t> income_tax_bp;
+  std::vector<SectorVector> final_share;
+  std::vector<double> base_consumption_usd;
+  std::vector<int> investor_country;  // of each investor, in name order
+
   std::vector<std::string> node_names;
   std::vector<double> base_processing_days;  // per node
 

@@ -165,6 +165,11 @@ struct SettlementParams {
 struct InvestorSpec {
   Origin origin;
   std::string kind;  // state | soe | fund | private
+  // Where the annual budget comes from: `appropriation` (paid by the government of
+  // `country`), `profits` (an SOE's profits earned outside the model) or `capital` (a
+  // fund's or private investor's capital from outside the model).
+  std::string income_from;
+  std::string country;
   double annual_budget_usd_bn = 0;
   double hurdle_rate = 0;
   double risk_aversion = 0;
@@ -251,6 +256,12 @@ struct PolicyParams {
   PassengerClosure passenger_closure;
 };
 
+// Households, taxes and the other money accounts (agents/accounts.hpp).
+struct AccountsParams {
+  double household_mpc = 0;  // share of yesterday's disposable wage income spent today
+  std::map<std::string, double> income_tax_rate;  // per firm country, share of wages
+};
+
 struct OutputParams {
   int panel_every_days = 0;
   int panel_firms = 0;
@@ -273,6 +284,7 @@ struct Params {
   SettlementParams settlement;
   InvestmentParams investment;
   PolicyParams policy;
+  AccountsParams accounts;
   OutputParams output;
   DriverParams drivers;
   KeyOrigins origins;

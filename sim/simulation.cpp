@@ -47,6 +47,7 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
   st.infrastructure.init(m);
   st.travellers.init(m);
   st.investors.init(m);
+  st.accounts.init(m);
 
   // Shipment pool sized for the longest plausible pipeline of trips, so it never grows.
   const auto pool = static_cast<std::size_t>(shipment_pool_slots(m.params, m.n_firms));
@@ -121,10 +122,23 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
     tot.capital[cs] = st.firms.capital[i];
     tot.firms[cs] = 1;
     tot.active = 1;
+    tot.wages_cents[st.firms.region[i]] = st.firms.daily_wages(m, i).cents();
     return tot;
   }));
   st.output_before = m.base_output;
+  // Households start as if they had been paid yesterday: day 0 consumption is the 2013 one.
+  for (std::size_t r = 0; r < m.regions.size(); ++r) {
+    const Money w = Money::cents(st.month.wages_cents[r]);
+    st.accounts.income_before[r] = w - w.basis_points(m.income_tax_bp[m.regions[r].country]);
+  }
   seconds_.assign(schedule().size() + 1, 0.0);
+}
+
+Money money_holdings(const State& st) {
+  Money total = st.accounts.holdings();
+  for (Money c : st.firms.cash) total += c;
+  for (Money b : st.investors.budget) total += b;
+  return total;
 }
 
 void Simulation::restored() { state_.trade.route_cdf = state_.routes.cdf.data(); }
@@ -166,6 +180,10 @@ void Simulation::step() {
   const int day = state_.day;
   const DayContext ctx{m, day, m.date(day), rng_, state_.policy};
   state_.out.reset_flows();
+  state_.accounts.reset_flows();
+#ifdef CORRIDOR_CHECKS
+  const Money holdings_before = money_holdings(state_);
+#endif
   const auto& phases = schedule();
   for (std::size_t p = 0; p < phases.size(); ++p) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -173,14 +191,17 @@ void Simulation::step() {
     seconds_[p] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 #ifdef CORRIDOR_CHECKS
-  check_invariants();
+  check_invariants(holdings_before);
 #endif
   ++state_.day;
 }
 
 // Stock-flow consistency and capacity, every day, in checked builds (CORRIDOR_CHECKS).
-void Simulation::check_invariants() const {
+void Simulation::check_invariants(Money holdings_before) const {
   const State& st = state_;
+  if (money_holdings(st) - holdings_before != st.accounts.row_total())
+    throw std::logic_error("money holdings changed by other than the flows with the rest of the "
+                           "world");
   const Ledger& l = st.ledger;
   if (l.shipped != l.received + l.in_transit || l.in_transit.cents() < 0)
     throw std::logic_error("value shipped != value received + value in transit");
@@ -238,10 +259,25 @@ void Simulation::phase_routing(const DayContext& ctx) {
   for (std::size_t k = 0; k < t.od_factor.size(); ++k)
     t.od_factor[k] = std::pow((1.0 + st.routes.reference_cost[k]) / (1.0 + st.routes.cost[k]),
                               tp.trade_elasticity);
-  // Domestic demand: final demand grows with GDP; tourists and transit add to services;
-  // intermediate demand follows yesterday's output through the input-output matrix.
+  // Households spend a share of yesterday's disposable wage income on their country's
+  // goods: that part of final demand moves with wages (from its 2013 level, which the
+  // calibrated final demand holds).
+  Accounts& acc = st.accounts;
+  std::array<double, kMaxFirmCountries> consumption{};
+  for (std::size_t r = 0; r < m.regions.size(); ++r) {
+    const int c = m.regions[r].country;
+    const Money spend = Money::usd(m.params.accounts.household_mpc * acc.income_before[r].usd());
+    acc.households[r] -= spend;
+    acc.household_consumption[c] += spend;
+    acc.from_row(kRowDomestic, Money() - spend);  // firms' sales paid by households, not outside
+    consumption[c] += spend.usd();
+  }
+  // Domestic demand: final demand grows with GDP and moves with households' consumption;
+  // tourists and transit add to services; intermediate demand follows yesterday's output
+  // through the input-output matrix.
   for (int c = 0; c < m.n_firm_countries; ++c) {
-    SectorVector f = m.base_final[c] * m.gdp_index[c][ctx.day];
+    SectorVector f = m.base_final[c] * m.gdp_index[c][ctx.day] +
+                     m.final_share[c] * (consumption[c] - m.base_consumption_usd[c]);
     f(kTourism) += st.travellers.tourism_demand_usd[c];
     if (c == m.kz) f(kLogistics) += st.kz_handled_teu_before * tp.transit_service_usd_per_teu;
     const SectorVector d = f + m.io[c] * st.output_before[c];
@@ -286,11 +322,30 @@ void Simulation::phase_production(const DayContext& ctx) {
       st.out.output_usd[c * kSectors + s] = tot.output[c * kSectors + s];
     }
   st.out.partnerships_cnkz = tot.partnerships_cnkz;
+  // Wages to the households of each region, less income tax to their government. Firms'
+  // cash changed by their profit: the wages they paid, and the rest of their cash flow
+  // (domestic sales less inputs and replacement capital, wages added back), which is with
+  // the economy outside the agents.
+  Accounts& acc = st.accounts;
+  const Model& m = ctx.model;
+  Money all_wages;
+  for (std::size_t r = 0; r < m.regions.size(); ++r) all_wages += Money::cents(st.month.wages_cents[r]);
+  acc.from_row(kRowDomestic, Money::cents(tot.cash_flow_cents) + all_wages);
+  for (std::size_t r = 0; r < m.regions.size(); ++r) {
+    const int c = m.regions[r].country;
+    const Money wages = Money::cents(st.month.wages_cents[r]);
+    const Money tax = wages.basis_points(m.income_tax_bp[c]);
+    acc.households[r] += wages - tax;
+    acc.income_before[r] = wages - tax;
+    acc.household_income[c] += wages - tax;
+    acc.government_receives(c, tax, kRowDomestic, false);
+  }
 }
 
 void Simulation::phase_shipping(const DayContext& ctx) {
   State& st = state_;
-  st.shipments.dispatch(ctx, st.firms, st.trade, st.routes, st.infrastructure, st.ledger, st.out);
+  st.shipments.dispatch(ctx, st.firms, st.trade, st.routes, st.infrastructure, st.ledger,
+                        st.accounts, st.out);
 }
 
 void Simulation::phase_transport(const DayContext& ctx) {
@@ -305,16 +360,16 @@ void Simulation::phase_border(const DayContext& ctx) {
 
 void Simulation::phase_settlement(const DayContext& ctx) {
   State& st = state_;
-  st.banks.settle(ctx, st.shipments, st.firms, st.ledger, st.out);
+  st.banks.settle(ctx, st.shipments, st.firms, st.ledger, st.accounts, st.out);
 }
 
 void Simulation::phase_investment(const DayContext& ctx) {
   State& st = state_;
-  const Money spent = st.infrastructure.step(ctx, st.events);
+  const Money spent = st.infrastructure.step(ctx, st.events, st.accounts);
   st.out.infrastructure_investment_usd = spent.usd();
   if (ctx.date.first_of_month())
     st.investors.month(ctx, st.infrastructure, st.crossings, st.firms, st.travellers, st.events,
-                       st.out);
+                       st.accounts, st.out);
 }
 
 void Simulation::phase_accounting(const DayContext& ctx) {
@@ -324,6 +379,12 @@ void Simulation::phase_accounting(const DayContext& ctx) {
   if (tomorrow.first_of_month()) {
     const int days_in_month = ctx.date.ymd().day;
     add_month_totals(st.firms.month_end(ctx, days_in_month, st.month));
+    // Cash of firms that stopped producing, to their owners.
+    for (std::size_t r = 0; r < m.regions.size(); ++r) {
+      const Money paid = Money::cents(st.month.paid_out_cents[r]);
+      st.accounts.households[r] += paid;
+      st.accounts.household_income[m.regions[r].country] += paid;
+    }
   }
   st.kz_handled_teu_before = st.out.kz_handled_teu;
   st.out.jobs_transit = st.labour_total[m.kz * kSectors + kLogistics];

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/accounts.hpp"
 #include "agents/crossings.hpp"
 #include "agents/firms.hpp"
 #include "agents/infrastructure.hpp"
@@ -32,6 +33,7 @@ struct State {
   Travellers travellers;
   Settlement banks;
   Investors investors;
+  Accounts accounts;  // households, governments, banks, carriers, the rest of the world
   PolicyState policy, policy_before;  // the governments' levers today and yesterday
   TradeTables trade;
   RouteTables routes;
@@ -56,6 +58,7 @@ struct State {
     v("travellers", travellers);
     v("banks", banks);
     v("investors", investors);
+    v("accounts", accounts);
     v("policy", policy);
     v("policy_before", policy_before);
     v("trade", trade);
@@ -74,6 +77,11 @@ struct State {
     v("day", day);
   }
 };
+
+// Every money holding of the model: firms' cash, investors' budgets and the accounts. It
+// changes from day to day by exactly the day's flows with the rest of the world
+// (state.accounts.row_total()).
+Money money_holdings(const State& st);
 
 class Recorder;
 
@@ -129,7 +137,7 @@ class Simulation {
   void phase_accounting(const DayContext& ctx);
   void refresh_partner_choice(const DayContext& ctx);
   void add_month_totals(const MonthTotals& t);
-  void check_invariants() const;
+  void check_invariants(Money holdings_before) const;
 
   std::shared_ptr<const Model> model_;
   std::uint64_t seed_;

@@ -64,6 +64,10 @@ def _headline() -> list:
         Outcome("investment_usd", "infrastructure investment plus FDI", "USD", _var("investment_usd")),
         Outcome("jobs_transit", "jobs in Kazakh logistics firms", "persons", _var("jobs_transit")),
         Outcome("jobs_tourism", "jobs in Kazakh tourism firms", "persons", _var("jobs_tourism")),
+        Outcome("government_fee_revenue_kz", "Kazakh government revenue from node and transit fees",
+                "USD", _sel("government_fee_revenue_usd", firm_country="KZ")),
+        Outcome("government_balance_kz", "Kazakh government budget balance since the start", "USD",
+                _sel("government_balance_usd", firm_country="KZ")),
     ]
     return out
 

@@ -27,6 +27,12 @@ std::vector<double> trajectory(const std::shared_ptr<const Model>& m, std::uint6
     out.push_back(o.jobs_transit);
     out.push_back(o.value_in_transit_usd);
     out.push_back(o.fdi_usd);
+    // Money: every account's holding and the day's flows with the rest of the world.
+    const Accounts& a = s.state().accounts;
+    for (const auto* v : {&a.households, &a.government, &a.banks, &a.carriers})
+      for (Money x : *v) out.push_back(static_cast<double>(x.cents()));
+    for (Money x : a.row) out.push_back(static_cast<double>(x.cents()));
+    for (Money x : s.state().investors.budget) out.push_back(static_cast<double>(x.cents()));
   });
   const Firms& f = sim.state().firms;
   out.insert(out.end(), f.capital.begin(), f.capital.end());
