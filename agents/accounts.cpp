@@ -10,8 +10,8 @@ void Accounts::init(const Model& m) {
   households.assign(m.regions.size(), Money());
   income_before.assign(m.regions.size(), Money());
   for (auto* v : {&government, &banks, &carriers, &gov_revenue_total, &gov_project_total,
-                  &gov_other_spending_total, &gov_revenue, &gov_fees, &gov_spending, &household_income,
-                  &household_consumption, &carrier_revenue, &bank_income})
+                  &gov_other_spending_total, &gov_revenue, &gov_fees, &gov_spending,
+                  &household_income, &household_consumption, &carrier_revenue, &bank_income})
     v->assign(nc, Money());
   row.fill(Money());
 }
@@ -44,22 +44,24 @@ void Accounts::government_pays(int country, Money amount, RowFlow kind, bool pro
   (project ? gov_project_total : gov_other_spending_total)[country] += amount;
 }
 
-void Accounts::carriers_receive(int country, Money amount, RowFlow kind) {
+// A payment to a country's carriers or banks: a holding and its flow of the day, or the rest
+// of the world where the country has no agents.
+void Accounts::sector_receives(std::vector<Money>& holding, std::vector<Money>& flow, int country,
+                               Money amount, RowFlow kind) {
   if (!inside(country)) {
     row[kind] -= amount;
     return;
   }
-  carriers[country] += amount;
-  carrier_revenue[country] += amount;
+  holding[country] += amount;
+  flow[country] += amount;
+}
+
+void Accounts::carriers_receive(int country, Money amount, RowFlow kind) {
+  sector_receives(carriers, carrier_revenue, country, amount, kind);
 }
 
 void Accounts::banks_receive(int country, Money amount, RowFlow kind) {
-  if (!inside(country)) {
-    row[kind] -= amount;
-    return;
-  }
-  banks[country] += amount;
-  bank_income[country] += amount;
+  sector_receives(banks, bank_income, country, amount, kind);
 }
 
 Money Accounts::row_total() const {

@@ -21,11 +21,11 @@ inline constexpr int kMaxRegions = 32;
 
 // Flows with the rest of the world, by kind; positive: money comes into the model.
 enum RowFlow : int {
-  kRowGoods,         // markets outside the model pay for goods delivered to them
-  kRowTransport,     // freight and node fees paid to carriers and governments outside
-  kRowDomestic,      // firms' domestic sales not paid by households, less their purchases
-                     // of inputs and replacement capital (the economy outside the agents)
-  kRowConstruction,  // project spending paid to construction contractors
+  kRowGoods,           // markets outside the model pay for goods delivered to them
+  kRowTransport,       // freight and node fees paid to carriers and governments outside
+  kRowDomestic,        // firms' domestic sales not paid by households, less their purchases
+                       // of inputs and replacement capital (the economy outside the agents)
+  kRowConstruction,    // project spending paid to construction contractors
   kRowInvestorIncome,  // investors' income from outside: an SOE's profits, a fund's capital
   kRowFlows
 };
@@ -35,7 +35,7 @@ inline constexpr std::array<const char*, kRowFlows> kRowFlowNames = {
 struct Accounts {
   int n_countries = 0;  // firm countries; an index at or above it is the rest of the world
   // Holdings.
-  std::vector<Money> households;  // per region
+  std::vector<Money> households;                   // per region
   std::vector<Money> government, banks, carriers;  // per firm country
   // Households' disposable wage income of yesterday, per region: today's consumption.
   std::vector<Money> income_before;
@@ -77,9 +77,14 @@ struct Accounts {
   void government_pays(int country, Money amount, RowFlow kind, bool project);
   void carriers_receive(int country, Money amount, RowFlow kind);
   void banks_receive(int country, Money amount, RowFlow kind);
+
   void from_row(RowFlow kind, Money amount) { row[kind] += amount; }
   Money row_total() const;
   Money holdings() const;  // of these accounts only
+
+ private:
+  void sector_receives(std::vector<Money>& holding, std::vector<Money>& flow, int country,
+                       Money amount, RowFlow kind);
 };
 
 }  // namespace corridor

@@ -28,8 +28,7 @@ struct Investors {
 
   void init(const Model& m);
   void month(const DayContext& ctx, Infrastructure& infra, const Crossings& crossings, Firms& firms,
-             const Travellers& travel, std::vector<Event>& events, Accounts& acc,
-             DayOutcomes& out);
+             const Travellers& travel, std::vector<Event>& events, Accounts& acc, DayOutcomes& out);
   // Expected annual return of a project (benefit per year over cost).
   double expected_return(const Model& m, const Project& p, const Infrastructure& infra,
                          const Crossings& crossings) const;

@@ -19,8 +19,8 @@ struct Settlement {
   // A pair's expected cost of settling when it picks its currency (logit inclusive value),
   // in basis points; it enters China-Kazakhstan trade costs.
   static double expected_cost_bp(const Model& m, bool clearing);
-  void settle(const DayContext& ctx, Shipments& ships, Firms& firms, Ledger& ledger,
-              Accounts& acc, DayOutcomes& out) const;
+  void settle(const DayContext& ctx, Shipments& ships, Firms& firms, Ledger& ledger, Accounts& acc,
+              DayOutcomes& out) const;
 };
 
 }  // namespace corridor

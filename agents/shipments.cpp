@@ -10,7 +10,9 @@
 
 namespace corridor {
 
-bool is_rail_service(const Route& r) { return !r.pipeline && r.corridor != kMaritime; }
+bool is_rail_service(const Route& r) {
+  return !r.pipeline && r.corridor != kMaritime;
+}
 
 double rail_subsidy_usd_per_teu(const Model& m, const PolicyState& policy, const OdPair& od) {
   return od.origin_country == m.subsidy_origin && od.dest_country == m.subsidy_destination

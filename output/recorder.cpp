@@ -20,8 +20,8 @@ namespace {
 using Attrs = std::vector<std::pair<std::string, std::string>>;
 // Panel variables, in the order snapshot() writes them.
 constexpr std::array<const char*, 9> kPanelVars = {
-    "capital_usd", "labour", "capacity_usd_per_day", "price", "cash_usd",
-    "partners",    "exported_usd", "active", "foreign_owned"};
+    "capital_usd",  "labour", "capacity_usd_per_day", "price", "cash_usd", "partners",
+    "exported_usd", "active", "foreign_owned"};
 const char* aggregation_name(Aggregation a) {
   switch (a) {
     case Aggregation::kSum:
@@ -140,8 +140,8 @@ std::vector<SeriesSpec> output_series(const Model& m) {
   add("border_fee_revenue_usd", "USD", "port and crossing fees collected", {}, A::kSum,
       [](const Model&, const State& st, double* r) { r[0] = st.out.border_fee_revenue_usd; });
   add("rail_subsidy_usd", "USD",
-      "subsidies paid to shippers of subsidised train services (policy.rail_subsidy)", {},
-      A::kSum, [](const Model&, const State& st, double* r) { r[0] = st.out.rail_subsidy_usd; });
+      "subsidies paid to shippers of subsidised train services (policy.rail_subsidy)", {}, A::kSum,
+      [](const Model&, const State& st, double* r) { r[0] = st.out.rail_subsidy_usd; });
   add("investment_usd", "USD", "infrastructure construction spending plus FDI into Kazakh firms",
       {}, A::kSum, [](const Model&, const State& st, double* r) {
         r[0] = st.out.infrastructure_investment_usd + st.out.fdi_usd;
@@ -189,8 +189,8 @@ std::vector<SeriesSpec> output_series(const Model& m) {
   per_country("household_income_usd",
               "households' income: wages after income tax, cash paid out by firms that stopped",
               A::kSum, &Accounts::household_income);
-  per_country("household_consumption_usd", "households' spending on their country's goods",
-              A::kSum, &Accounts::household_consumption);
+  per_country("household_consumption_usd", "households' spending on their country's goods", A::kSum,
+              &Accounts::household_consumption);
   per_country("carrier_revenue_usd", "freight paid to carriers of the country's links", A::kSum,
               &Accounts::carrier_revenue);
   per_country("bank_income_usd", "settlement spreads earned by the exporters' banks", A::kSum,
@@ -257,9 +257,9 @@ void check_output_path(const std::string& path) {
   // The file is written beside its final name and renamed, so the directory must be
   // writable; access() also reports a read-only file system.
   if (access(parent.c_str(), W_OK | X_OK) != 0)
-    throw InputError(path, 0, "-o",
-                     "cannot write in the output directory " + parent.string() + ": " +
-                         std::strerror(errno));
+    throw InputError(
+        path, 0, "-o",
+        "cannot write in the output directory " + parent.string() + ": " + std::strerror(errno));
   for (const char* suffix : {".tmp", ".ckpt", ".ckpt.tmp"})
     if (fs::is_directory(path + suffix, ec))
       throw InputError(path, 0, "-o",
@@ -289,8 +289,7 @@ H5Recorder::H5Recorder(const std::string& path, const Model& m, const RunInfo& i
       case ELOOP:
         throw InputError(path, 0, "-o", "cannot create " + tmp_ + ": " + std::strerror(sys.err));
       default:
-        throw EnvironmentError(tmp_ + ": cannot create the output file: " +
-                               std::strerror(sys.err));
+        throw EnvironmentError(tmp_ + ": cannot create the output file: " + std::strerror(sys.err));
     }
   }
   file_ = h5::Handle(f, H5Fclose);
@@ -639,7 +638,8 @@ void H5Recorder::load(hid_t group, const std::string& file) {
   const auto times = read_all<std::int32_t>(g.get(), "time", H5T_NATIVE_INT32, here);
   for (std::size_t v = 0; v < kPanelVars.size(); ++v) {
     const auto rows = read_all<double>(g.get(), kPanelVars[v], H5T_NATIVE_DOUBLE, here);
-    if (rows.size() != times.size() * panel_firms_.size()) here.fail(kPanelVars[v], "another row count");
+    if (rows.size() != times.size() * panel_firms_.size())
+      here.fail(kPanelVars[v], "another row count");
     if (!times.empty()) panel_->append(panel_vars_[v], rows.data(), times.size());
   }
   if (!times.empty()) panel_->append_dim(times.data(), times.size());

@@ -6,17 +6,16 @@ using h5::check;
 using h5::Handle;
 
 Handle create_group(hid_t parent, const std::string& name) {
-  return Handle(
-      check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-            "checkpoint group " + name),
-      H5Gclose);
+  return Handle(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      "checkpoint group " + name),
+                H5Gclose);
 }
 
 void write_numbers(hid_t group, const std::string& name, hid_t type, const void* data,
                    const std::vector<hsize_t>& dims) {
-  Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                     "space " + name),
-               H5Sclose);
+  Handle space(
+      check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "space " + name),
+      H5Sclose);
   Handle ds(check(H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
                              H5P_DEFAULT),
                   "checkpoint dataset " + name),
@@ -61,7 +60,8 @@ void write_text(hid_t group, const std::string& name, const std::vector<std::str
   std::vector<const char*> p;
   for (const auto& s : v) p.push_back(s.c_str());
   const Handle xfer = h5::string_transfer(n);
-  if (n) check(H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, xfer.get(), p.data()), "write " + name);
+  if (n)
+    check(H5Dwrite(ds.get(), t.get(), H5S_ALL, H5S_ALL, xfer.get(), p.data()), "write " + name);
 }
 
 void Place::fail(const std::string& name, const std::string& what) const {
@@ -76,8 +76,8 @@ Handle open_group(hid_t parent, const std::string& name, const Place& at) {
   return Handle(g, H5Gclose);
 }
 
-std::size_t read_numbers_shape(hid_t group, const std::string& name, hid_t type,
-                               std::size_t inner, const Place& at) {
+std::size_t read_numbers_shape(hid_t group, const std::string& name, hid_t type, std::size_t inner,
+                               const Place& at) {
   Handle ds = open_dataset(group, name, at);
   Handle stored(check(H5Dget_type(ds.get()), "type of " + name), H5Tclose);
   if (H5Tequal(stored.get(), type) <= 0) at.fail(name, "has another number type");
@@ -114,21 +114,22 @@ std::vector<std::string> read_text(hid_t group, const std::string& name, const P
   return out;
 }
 
-void Writer::rings(const char* name, RingBuffers& ring,
-                   const std::vector<std::size_t>& head, const std::vector<std::size_t>& count) {
+void Writer::rings(const char* name, RingBuffers& ring, const std::vector<std::size_t>& head,
+                   const std::vector<std::size_t>& count) {
   Handle sub = create_group(g_, name);
   std::vector<std::uint64_t> lengths(ring.size());
   std::vector<std::int32_t> live;
   for (std::size_t x = 0; x < ring.size(); ++x) {
     lengths[x] = count[x];
-    for (std::size_t i = 0; i < count[x]; ++i) live.push_back(ring[x][(head[x] + i) % ring[x].size()]);
+    for (std::size_t i = 0; i < count[x]; ++i)
+      live.push_back(ring[x][(head[x] + i) % ring[x].size()]);
   }
   write_numbers(sub.get(), "lengths", H5T_NATIVE_UINT64, lengths.data(), {lengths.size()});
   write_numbers(sub.get(), "live", H5T_NATIVE_INT32, live.data(), {live.size()});
 }
 
-void Reader::rings(const char* name, RingBuffers& ring,
-                   const std::vector<std::size_t>& head, const std::vector<std::size_t>& count) {
+void Reader::rings(const char* name, RingBuffers& ring, const std::vector<std::size_t>& head,
+                   const std::vector<std::size_t>& count) {
   Handle sub = open_group(g_, name, at_);
   const Place at = at_.child(name);
   const std::size_t n = read_numbers_shape(sub.get(), "lengths", H5T_NATIVE_UINT64, 0, at);
@@ -143,7 +144,8 @@ void Reader::rings(const char* name, RingBuffers& ring,
   for (std::size_t x = 0; x < n; ++x) {
     if (lengths[x] != count[x] || lengths[x] > ring[x].size() || k + lengths[x] > m)
       at.fail("lengths", "does not match the queue counts");
-    for (std::size_t i = 0; i < lengths[x]; ++i) ring[x][(head[x] + i) % ring[x].size()] = live[k++];
+    for (std::size_t i = 0; i < lengths[x]; ++i)
+      ring[x][(head[x] + i) % ring[x].size()] = live[k++];
   }
   if (k != m) at.fail("live", "more entries than the queues hold");
 }

@@ -28,14 +28,14 @@ struct Flat {
   static constexpr bool ok = false;
 };
 template <class T>
-  requires std::is_arithmetic_v<T>
+requires std::is_arithmetic_v<T>
 struct Flat<T> {
   static constexpr bool ok = true;
   using scalar = std::conditional_t<std::is_same_v<T, bool>, std::uint8_t, T>;
   static constexpr std::size_t count = 1;
 };
 template <class T>
-  requires std::is_enum_v<T>
+requires std::is_enum_v<T>
 struct Flat<T> {
   static constexpr bool ok = true;
   using scalar = std::underlying_type_t<T>;
@@ -54,15 +54,13 @@ struct Flat<Date> {
   static constexpr std::size_t count = 1;
 };
 template <class T, std::size_t N>
-  requires Flat<T>::ok
-struct Flat<std::array<T, N>> {
+requires Flat<T>::ok struct Flat<std::array<T, N>> {
   static constexpr bool ok = true;
   using scalar = typename Flat<T>::scalar;
   static constexpr std::size_t count = N * Flat<T>::count;
 };
 template <class S, int R, int O, int MR, int MC>
-  requires(std::is_arithmetic_v<S> && R > 0)
-struct Flat<Eigen::Matrix<S, R, 1, O, MR, MC>> {
+requires(std::is_arithmetic_v<S>&& R > 0) struct Flat<Eigen::Matrix<S, R, 1, O, MR, MC>> {
   static constexpr bool ok = true;
   using scalar = S;
   static constexpr std::size_t count = R;
@@ -123,15 +121,17 @@ void write_text(hid_t group, const std::string& name, const std::vector<std::str
 // Where a reader is, for messages: the checkpoint file and the path of groups inside it.
 struct Place {
   std::string file, path;
-  Place child(const std::string& name) const { return {file, path.empty() ? name : path + "/" + name}; }
+  Place child(const std::string& name) const {
+    return {file, path.empty() ? name : path + "/" + name};
+  }
   [[noreturn]] void fail(const std::string& name, const std::string& what) const;
 };
 h5::Handle open_group(hid_t parent, const std::string& name, const Place& at);
 // Reads a dataset of numbers of exactly `type`; `inner` is the expected size of every
 // dimension but the first (empty for a 1-D dataset); returns the first dimension's size
 // and reads into `data` from `reserve(rows)`, which must return room for rows * inner.
-std::size_t read_numbers_shape(hid_t group, const std::string& name, hid_t type,
-                               std::size_t inner, const Place& at);
+std::size_t read_numbers_shape(hid_t group, const std::string& name, hid_t type, std::size_t inner,
+                               const Place& at);
 void read_numbers(hid_t group, const std::string& name, hid_t type, void* data, const Place& at);
 std::vector<std::string> read_text(hid_t group, const std::string& name, const Place& at);
 
@@ -175,7 +175,7 @@ T from_integer(std::int64_t v) {
 
 template <class T>
 concept Scalar = std::is_same_v<T, std::string> ||
-                 (Flat<T>::ok && Flat<T>::count == 1 && !IsVector<T>::value);
+    (Flat<T>::ok&& Flat<T>::count == 1 && !IsVector<T>::value);
 
 // Gathers one element's fields into columns (or, with `schema`, only names the columns).
 struct Gather {
@@ -243,7 +243,8 @@ class Writer {
   }
   template <class T>
   void prefix(const char* name, std::vector<T>& v, std::size_t n) {
-    if (n > v.size()) throw std::logic_error(std::string("checkpoint prefix past the end: ") + name);
+    if (n > v.size())
+      throw std::logic_error(std::string("checkpoint prefix past the end: ") + name);
     vector(name, v, n);
   }
   template <class T>
@@ -252,8 +253,8 @@ class Writer {
     if (k > v.size()) throw std::logic_error(std::string("checkpoint tail past the end: ") + name);
     vector_of_flat(name, v.data() + k, v.size() - k, true);
   }
-  void rings(const char* name, RingBuffers& ring,
-             const std::vector<std::size_t>& head, const std::vector<std::size_t>& count);
+  void rings(const char* name, RingBuffers& ring, const std::vector<std::size_t>& head,
+             const std::vector<std::size_t>& count);
   template <class T>
   void skip(const char*, T&) {}
 
@@ -367,8 +368,8 @@ class Reader {
     if (rows) read_numbers(g_, name, native<S>(), buf.data(), at_);
     for (std::size_t i = 0; i < rows; ++i) get(&buf[i * c], v[k + i]);
   }
-  void rings(const char* name, RingBuffers& ring,
-             const std::vector<std::size_t>& head, const std::vector<std::size_t>& count);
+  void rings(const char* name, RingBuffers& ring, const std::vector<std::size_t>& head,
+             const std::vector<std::size_t>& count);
   template <class T>
   void skip(const char*, T&) {}
 
@@ -480,8 +481,8 @@ class Layout {
     describe<std::vector<T>>(v);
     s_ += ';';
   }
-  void rings(const char* name, RingBuffers&,
-             const std::vector<std::size_t>&, const std::vector<std::size_t>&) {
+  void rings(const char* name, RingBuffers&, const std::vector<std::size_t>&,
+             const std::vector<std::size_t>&) {
     s_ += std::string(name) + ":rings;";
   }
   template <class T>

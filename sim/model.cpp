@@ -4,10 +4,10 @@
 #include <cmath>
 #include <numeric>
 
+#include "agents/accounts.hpp"
 #include "sim/drivers.hpp"
 #include "sim/error.hpp"
 #include "sim/memory.hpp"
-#include "agents/accounts.hpp"
 
 namespace corridor {
 
@@ -258,8 +258,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     if (m->subsidy_origin < 0) fail("policy.rail_subsidy.origin", "unknown country");
     if (m->subsidy_destination < 0) fail("policy.rail_subsidy.destination", "unknown country");
   }
-  if (!pol.route_risk.schedule.empty())
-    m->risk_corridor = parse_corridor(pol.route_risk.corridor);
+  if (!pol.route_risk.schedule.empty()) m->risk_corridor = parse_corridor(pol.route_risk.corridor);
   return m;
 }
 

@@ -225,7 +225,7 @@ struct ScheduledValue {
 // A government's subsidy per TEU for trains from one country to another (China-Europe
 // trains): paid to the shipper at booking, on every non-maritime route of those pairs.
 struct RailSubsidy {
-  std::string origin, destination;  // country codes
+  std::string origin, destination;       // country codes
   std::vector<ScheduledValue> schedule;  // USD per TEU
 };
 

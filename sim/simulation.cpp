@@ -141,7 +141,9 @@ Money money_holdings(const State& st) {
   return total;
 }
 
-void Simulation::restored() { state_.trade.route_cdf = state_.routes.cdf.data(); }
+void Simulation::restored() {
+  state_.trade.route_cdf = state_.routes.cdf.data();
+}
 
 void Simulation::add_month_totals(const MonthTotals& t) {
   state_.month = t;
@@ -200,8 +202,9 @@ void Simulation::step() {
 void Simulation::check_invariants(Money holdings_before) const {
   const State& st = state_;
   if (money_holdings(st) - holdings_before != st.accounts.row_total())
-    throw std::logic_error("money holdings changed by other than the flows with the rest of the "
-                           "world");
+    throw std::logic_error(
+        "money holdings changed by other than the flows with the rest of the "
+        "world");
   const Ledger& l = st.ledger;
   if (l.shipped != l.received + l.in_transit || l.in_transit.cents() < 0)
     throw std::logic_error("value shipped != value received + value in transit");
@@ -329,7 +332,8 @@ void Simulation::phase_production(const DayContext& ctx) {
   Accounts& acc = st.accounts;
   const Model& m = ctx.model;
   Money all_wages;
-  for (std::size_t r = 0; r < m.regions.size(); ++r) all_wages += Money::cents(st.month.wages_cents[r]);
+  for (std::size_t r = 0; r < m.regions.size(); ++r)
+    all_wages += Money::cents(st.month.wages_cents[r]);
   acc.from_row(kRowDomestic, Money::cents(tot.cash_flow_cents) + all_wages);
   for (std::size_t r = 0; r < m.regions.size(); ++r) {
     const int c = m.regions[r].country;

@@ -14,13 +14,13 @@
 //   }
 //
 // Every data member appears exactly once, in declaration order (except where a length
-// must be read before the fields it sizes), so that a missing one is obvious in review; tests/unit/sim/test_state_visit.cpp also checks that the members
-// listed cover each struct's layout. A field may be a number, bool, enum, Money, Date,
-// std::string, a std::array or Eigen vector of numbers, a std::vector of any of these, a
-// std::vector<std::vector<number>>, another struct with visit(), or a std::vector of
-// structs whose visit() lists only scalars (numbers, enums, Money, Date, strings).
-// Visitors (output/checkpoint.hpp: the HDF5 writer and reader) take non-const references;
-// a writer only reads them.
+// must be read before the fields it sizes), so that a missing one is obvious in review;
+// tests/unit/sim/test_state_visit.cpp also checks that the members listed cover each struct's
+// layout. A field may be a number, bool, enum, Money, Date, std::string, a std::array or Eigen
+// vector of numbers, a std::vector of any of these, a std::vector<std::vector<number>>, another
+// struct with visit(), or a std::vector of structs whose visit() lists only scalars (numbers,
+// enums, Money, Date, strings). Visitors (output/checkpoint.hpp: the HDF5 writer and reader) take
+// non-const references; a writer only reads them.
 #include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
@@ -61,8 +61,8 @@ struct VisitorArchetype {
   void prefix(const char* name, std::vector<T>& field, std::size_t n);
   template <class T>
   void tail(const char* name, std::vector<T>& field, std::size_t k);
-  void rings(const char* name, RingBuffers& ring,
-             const std::vector<std::size_t>& head, const std::vector<std::size_t>& count);
+  void rings(const char* name, RingBuffers& ring, const std::vector<std::size_t>& head,
+             const std::vector<std::size_t>& count);
   template <class T>
   void skip(const char* name, T& field);
 };
@@ -70,7 +70,9 @@ struct VisitorArchetype {
 // A struct with a field list. Eigen's matrices have a visit() of their own (of their
 // coefficients): they are blocks of numbers here.
 template <class T>
-concept Visitable =
-    requires(T& t, VisitorArchetype& v) { t.visit(v); } && !std::is_base_of_v<Eigen::EigenBase<T>, T>;
+concept Visitable = requires(T& t, VisitorArchetype& v) {
+  t.visit(v);
+}
+&&!std::is_base_of_v<Eigen::EigenBase<T>, T>;
 
 }  // namespace corridor

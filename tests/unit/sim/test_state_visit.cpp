@@ -52,8 +52,8 @@ class Coverage {
   void tail(const char* name, std::vector<T>& f, std::size_t) {
     add(name, f);
   }
-  void rings(const char* name, RingBuffers& f,
-             const std::vector<std::size_t>&, const std::vector<std::size_t>&) {
+  void rings(const char* name, RingBuffers& f, const std::vector<std::size_t>&,
+             const std::vector<std::size_t>&) {
     add(name, f);
   }
   template <class T>
@@ -82,7 +82,9 @@ class Coverage {
   std::string where_;
 };
 
-std::size_t round_up(std::size_t x, std::size_t a) { return (x + a - 1) / a * a; }
+std::size_t round_up(std::size_t x, std::size_t a) {
+  return (x + a - 1) / a * a;
+}
 
 template <class S>
 std::vector<std::string> uncovered(S& s, const std::string& where) {
