@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <sstream>
 
 #include "sim/error.hpp"
@@ -878,27 +879,84 @@ void check_consistency(const Params& p, const std::string& file) {
   if (p.drivers.file.empty()) fail("drivers.file", "missing drivers file");
 }
 
-LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+namespace {
+
+// The config's files after every layer is read, before any --set: a sweep loads the same
+// scenario for each of its runs, and parsing and checking it again was the largest part of
+// the time a run spent outside the simulation. Reused only while every file of the chain
+// still has the text it had, from the same working directory (relative paths).
+struct LayeredConfig {
+  std::vector<std::pair<std::string, std::string>> files;  // path, text; base first
+  std::string cwd;
+  LoadedConfig loaded;
+  YAML::Node merged;
+};
+
+std::mutex layered_mutex;
+std::map<std::string, LayeredConfig> layered_cache;
+
+LayeredConfig read_layers(const std::string& path) {
   std::vector<ConfigLayer> layers;
   std::vector<std::string> chain;
   collect_layers(path, layers, chain);
-  LoadedConfig out;
-  YAML::Node merged(YAML::NodeType::Map);
+  LayeredConfig c;
+  c.merged = YAML::Node(YAML::NodeType::Map);
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const ConfigLayer& l = layers[i];
-    apply_layer(l, out.params, i == 0);
-    if (l.node.IsMap()) merge_into(merged, l.node);
-    out.config_text += "# ---- " + l.path + "\n" + l.text;
+    apply_layer(l, c.loaded.params, i == 0);
+    if (l.node.IsMap()) merge_into(c.merged, l.node);
+    c.loaded.config_text += "# ---- " + l.path + "\n" + l.text;
     if (l.node["description"] && l.node["description"].IsScalar())
-      out.description = l.node["description"].Scalar();
+      c.loaded.description = l.node["description"].Scalar();
+    c.files.emplace_back(l.path, l.text);
   }
+  return c;
+}
+
+// A copy the caller may change: yaml-cpp nodes share their storage, and are not safe to
+// read from two threads (a sweep's jobs), so the tree is cloned under the lock.
+LoadedConfig layered(const std::string& path, YAML::Node& merged) {
+  std::error_code ec;
+  const std::string cwd = fs::current_path(ec).string();
+  {
+    std::lock_guard<std::mutex> lock(layered_mutex);
+    auto it = layered_cache.find(path);
+    if (it != layered_cache.end() && it->second.cwd == cwd) {
+      bool same = true;
+      for (const auto& [file, text] : it->second.files) {
+        try {
+          same = same && read_file(file) == text;
+        } catch (const InputError&) {
+          same = false;
+        }
+      }
+      if (same) {
+        merged = YAML::Clone(it->second.merged);
+        return it->second.loaded;
+      }
+    }
+  }
+  LayeredConfig c = read_layers(path);
+  c.cwd = cwd;
+  std::lock_guard<std::mutex> lock(layered_mutex);
+  merged = YAML::Clone(c.merged);
+  LoadedConfig out = c.loaded;
+  layered_cache[path] = std::move(c);
+  return out;
+}
+
+}  // namespace
+
+LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  YAML::Node merged;
+  LoadedConfig out = layered(path, merged);
   std::vector<std::string> set_keys;
   for (const auto& o : overrides) {
     merge_into(merged, apply_override(o, out.params, set_keys));
     out.config_text += "# ---- --set " + o + "\n";
   }
   merged.remove("base");
-  check_consistency(out.params, layers.back().path);
+  check_consistency(out.params, path);
   YAML::Emitter em;
   em << merged;
   out.resolved_yaml = em.c_str();

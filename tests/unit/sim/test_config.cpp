@@ -141,3 +141,29 @@ TEST(Config, StepsGiveWhatLoadConfigGives) {
   EXPECT_EQ(p.policy.transit_fee[1].value, whole.policy.transit_fee[1].value);
   EXPECT_THROW(apply_override("firms.count=99", p, sets), InputError);  // given twice
 }
+
+TEST(Config, AFileEditedBetweenLoadsIsReadAgain) {
+  // load_config keeps the layers it has read (a sweep loads one scenario per run); an
+  // edit to any file of the chain, base included, must still reach the next load, and a
+  // --set of one load must not reach the next.
+  const std::string dir = ::testing::TempDir();
+  const std::string base = dir + "/edited_base.yaml", top = dir + "/edited_top.yaml";
+  std::ofstream(base) << "base: " << test::source("configs/baseline.yaml")
+                      << "\nfirms:\n  hire_rate: 0.11\n";
+  std::ofstream(top) << "base: edited_base.yaml\ndescription: top\n";
+  const auto first = load_config(top, {"firms.count=1234"});
+  EXPECT_FLOAT_EQ(first.params.firms.hire_rate, 0.11);
+  EXPECT_EQ(first.params.firms.count, 1234);
+  const auto again = load_config(top);
+  EXPECT_NE(again.params.firms.count, 1234);
+  EXPECT_EQ(again.resolved_yaml.find("1234"), std::string::npos);
+  EXPECT_EQ(again.config_text, load_config(top).config_text);
+  std::ofstream(base) << "base: " << test::source("configs/baseline.yaml")
+                      << "\nfirms:\n  hire_rate: 0.22\n";
+  const auto edited = load_config(top);
+  EXPECT_FLOAT_EQ(edited.params.firms.hire_rate, 0.22);
+  EXPECT_NE(edited.config_text.find("0.22"), std::string::npos);
+  std::ofstream(base) << "base: " << test::source("configs/baseline.yaml")
+                      << "\nfirms:\n  hire_rat: 0.22\n";
+  EXPECT_THROW(load_config(top), InputError);
+}
