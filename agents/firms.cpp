@@ -52,7 +52,8 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
     const int c = country[i], s = sector[i];
     const double w = size[i] / size_total[c * kSectors + s];
     // Domestic capacity here; exporters get capacity for their orders once they have partners.
-    const double cap = (m.base_output[c](s) - m.base_exports[c](s)) / fp.utilisation_target * w;
+    const double cap = (m.base_output[c](s) - m.base_exports[c](s)) * m.gdp_index[c][0] /
+                       fp.utilisation_target * w;
     capacity[i] = static_cast<float>(cap);
     labour[i] = static_cast<float>(std::max(1e-3, m.base_jobs[c][s] * w));
     capital[i] = static_cast<float>(fp.capital_output_years * 365.0 * cap);
@@ -200,10 +201,13 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     const double pressure = cap > 0 ? demand / cap - fp.utilisation_target : 0.0;
     price[i] = static_cast<float>(
         std::clamp(price[i] * (1.0 + fp.price_adjustment * pressure), 0.25, 4.0));
-    // Domestic revenue now; export revenue arrives when the buyer settles.
-    const double revenue = domestic * fill * price[i];
-    const double cost = m.wage_per_worker_day[c][s] * labour[i] + input_share[cs] * out +
-                        capital_cost_day * capital[i];
+    // Domestic revenue now; export revenue arrives when the buyer settles. Quantities are
+    // in base-year dollars; money at today's prices of the firm's country.
+    const double p = t.price_level[c];
+    const double revenue = domestic * fill * price[i] * p;
+    const double cost = (m.wage_per_worker_day[c][s] * labour[i] + input_share[cs] * out +
+                         capital_cost_day * capital[i]) *
+                        p;
     const double profit = revenue - cost;
     // The firm pays daily_wages(m, i) to the households of its region and receives the
     // rest, cash_flow + daily_wages, from the economy outside the agents: both are booked

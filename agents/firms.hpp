@@ -23,8 +23,13 @@ struct TradeTables {
   int n_countries = 0;
   // Domestic demand per unit of market share, [country * kSectors + sector], USD/day.
   std::vector<double> demand_per_share;
-  // Orders per partnership before route costs, [(oc * nc + dc) * kSectors + s], USD/day.
+  // Orders per partnership before route costs, [(oc * nc + dc) * kSectors + s], USD/day
+  // at base-year prices (quantities).
   std::vector<double> order_rate;
+  // Today's dollar price, base year = 1, of a country's goods sold at home (and of its
+  // inputs and wages), [country], and of its exports, [country * kSectors + sector]: the
+  // same but for Kazakh energy and metals, sold at world prices.
+  std::vector<double> price_level, export_price;
   // Route-cost factor on orders, [od * kSectors + s].
   std::vector<double> od_factor;
   // Destination country choice for a new partner, cumulative, [(oc * kSectors + s) * nc + dc].
@@ -42,6 +47,8 @@ struct TradeTables {
     v("n_countries", n_countries);
     v("demand_per_share", demand_per_share);
     v("order_rate", order_rate);
+    v("price_level", price_level);
+    v("export_price", export_price);
     v("od_factor", od_factor);
     v("dest_country_cdf", dest_country_cdf);
     v("region_cdf", region_cdf);

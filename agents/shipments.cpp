@@ -137,6 +137,10 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
       const bool pipe = s == kEnergy && od.pipe_end > od.pipe_begin;
       const int b = pipe ? od.pipe_begin : od.routes_begin, e = pipe ? od.pipe_end : od.routes_end;
       double* c = &cdf[(o * kSectors + s) * max_routes];
+      // Fees and freight are in today's dollars: so is the value they are weighed against.
+      const double value_per_teu =
+          tp.value_per_teu_usd[s] *
+          (reference ? 1.0 : m.export_price(od.origin_country, s, ctx.day));
       // Logit on cost as a share of value: tariffs and fees per TEU over value per TEU, plus
       // the value of time in transit.
       double best = std::numeric_limits<double>::infinity();
@@ -149,7 +153,7 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
         double f = fixed_usd_per_teu[r] + (od.transit && routes[r].through_kz ? fee : 0.0);
         if (m.risk_corridor >= 0 && routes[r].corridor == m.risk_corridor) f += risk;
         if (is_rail_service(routes[r])) f -= subsidy;
-        const double share = f / tp.value_per_teu_usd[s] + rp.time_cost_per_day[s] * days[r];
+        const double share = f / value_per_teu + rp.time_cost_per_day[s] * days[r];
         u[r - b] = usable[r] ? share : std::numeric_limits<double>::infinity();
         best = std::min(best, u[r - b]);
       }
@@ -214,6 +218,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     chunks_.assign(n_chunks, {});
     for (auto& c : chunks_) {
       c.exports.assign(nc * nc, 0.0);
+      c.exports_real.assign(nc * nc, 0.0);
       c.route_teu.assign(net.routes().size(), 0.0);
     }
   }
@@ -263,20 +268,24 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         const std::uint64_t id = next_uid + g++;
         const int s = firms.sector[i];
         const OdPair& od = m.ods[m.od_of[firms.region[i] * nn + firms.dest[i][k]]];
-        const Money v =
+        // The backlog holds quantities (base-year dollars); the shipment is worth them at
+        // today's export price.
+        const Money real =
             Money::cents(static_cast<std::int64_t>(std::floor(firms.backlog[i][k] * 100.0)));
-        firms.backlog[i][k] -= static_cast<float>(v.usd());
+        firms.backlog[i][k] -= static_cast<float>(real.usd());
+        const Money v =
+            Money::usd(real.usd() * trade.export_price[od.origin_country * kSectors + s]);
         const int r = firms.proposal_route[i][k];
         const Route& path = net.routes()[r];
         const bool pipe = path.pipeline;
-        const double units = pipe ? 0.0 : v.usd() / tp.value_per_teu_usd[s];
+        const double units = pipe ? 0.0 : real.usd() / tp.value_per_teu_usd[s];
         // Fees at booking: freight tariffs, node fees, and the transit fee for third-country
         // cargo through Kazakhstan; paid by the exporter.
         const bool transit = od.transit && path.through_kz && !pipe;
         const Money fee_transit =
             Money::usd(transit ? units * ctx.policy.transit_fee_usd_per_teu : 0.0);
         const Money fee_nodes = Money::usd(units * rt.node_fees_usd_per_teu[r]);
-        const double freight_units = pipe ? v.usd() / tp.value_per_teu_usd[s] : units;
+        const double freight_units = pipe ? real.usd() / tp.value_per_teu_usd[s] : units;
         const Money freight = Money::usd(freight_units * rt.tariff_usd_per_teu[r]);
         // The subsidy of a train service comes back to the shipper at booking.
         const Money subsidy = Money::usd(
@@ -307,6 +316,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         split(freight, &rt.tariff_by_payee[r * np], freight_units, ch.freight_to);
         split(fee_nodes, &rt.node_fees_by_payee[r * np], units, ch.node_fees_to);
         ch.exports[od.origin_country * nc + od.dest_country] += v.usd();
+        ch.exports_real[od.origin_country * nc + od.dest_country] += real.usd();
         if (od.transit && path.corridor >= 0) ch.transit_teu[path.corridor] += units;
         if (path.through_kz) ch.kz_handled_teu += units;
       }
@@ -329,7 +339,10 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     out.transit_fee_revenue_usd += ch.transit_fees.usd();
     out.rail_subsidy_usd += ch.rail_subsidy.usd();
     out.border_fee_revenue_usd += ch.border_fees.usd();
-    for (std::size_t k = 0; k < ch.exports.size(); ++k) out.exports_usd[k] += ch.exports[k];
+    for (std::size_t k = 0; k < ch.exports.size(); ++k) {
+      out.exports_usd[k] += ch.exports[k];
+      out.exports_real_usd[k] += ch.exports_real[k];
+    }
     for (int c = 0; c < kCorridors; ++c) out.transit_teu[c] += ch.transit_teu[c];
     out.kz_handled_teu += ch.kz_handled_teu;
     for (std::size_t r = 0; r < ch.route_teu.size(); ++r)

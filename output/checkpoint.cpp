@@ -80,7 +80,9 @@ h5::Handle open_checkpoint(const std::string& file) {
 
 }  // namespace
 
-std::string checkpoint_path(const std::string& output) { return output + ".ckpt"; }
+std::string checkpoint_path(const std::string& output) {
+  return output + ".ckpt";
+}
 
 std::string model_fingerprint(const Model& m) {
   Fnv f;
@@ -91,10 +93,10 @@ std::string model_fingerprint(const Model& m) {
     if (line.rfind("# ---- ", 0) != 0 || line.rfind("# ---- --set ", 0) == 0) f.text(line);
   f.text(m.resolved_yaml);
   // The data tables the model read (the config names them but not their contents).
-  f.numbers(m.brent);
-  f.numbers(m.usd_kzt);
-  f.numbers(m.usd_cny);
-  for (const auto& g : m.gdp_index) f.numbers(g);
+  f.numbers(m.oil_index);
+  for (const auto* series : {&m.gdp_index, &m.price_local, &m.fx_index})
+    for (const auto& g : *series) f.numbers(g);
+  for (const auto& freight : m.link_freight_usd_per_teu) f.numbers(freight);
   f.bytes(&m.n_firms, sizeof m.n_firms);
   f.bytes(&m.days, sizeof m.days);
   return f.hex();
@@ -145,7 +147,9 @@ void commit_checkpoint(const std::string& tmp, const std::string& path) {
   }
 }
 
-void sync_checkpoint(const std::string& path) { sync_file(path); }
+void sync_checkpoint(const std::string& path) {
+  sync_file(path);
+}
 
 CheckpointHeader read_checkpoint_header(const std::string& file) {
   h5::Handle f = open_checkpoint(file);
@@ -158,11 +162,11 @@ CheckpointHeader read_checkpoint_header(const std::string& file) {
 void check_checkpoint_matches(const std::string& file, const CheckpointHeader& h, const Model& m,
                               std::uint64_t seed) {
   if (h.format != kCheckpointFormat || h.corridor_version != CORRIDOR_VERSION)
-    throw InputError(file, 0, "",
-                     "written by corridor " + h.corridor_version + " (checkpoint format " +
-                         std::to_string(h.format) + "); this is corridor " CORRIDOR_VERSION
-                         " (format " + std::to_string(kCheckpointFormat) +
-                         "): it cannot be resumed, start the run again");
+    throw InputError(
+        file, 0, "",
+        "written by corridor " + h.corridor_version + " (checkpoint format " +
+            std::to_string(h.format) + "); this is corridor " CORRIDOR_VERSION " (format " +
+            std::to_string(kCheckpointFormat) + "): it cannot be resumed, start the run again");
   if (h.layout != checkpoint_layout())
     throw InputError(file, 0, "",
                      "written by a build whose simulation state differs (layout " + h.layout +
@@ -175,12 +179,12 @@ void check_checkpoint_matches(const std::string& file, const CheckpointHeader& h
     std::string what = first_difference(h.resolved_parameters, m.resolved_yaml);
     if (what.empty()) what = "the config files or data tables changed";
     throw InputError(file, 0, "",
-                     "belongs to another configuration: " + what +
-                         " (config " + h.config + ", started in " + h.cwd + ")");
+                     "belongs to another configuration: " + what + " (config " + h.config +
+                         ", started in " + h.cwd + ")");
   }
   if (h.days != m.days || h.day <= 0 || h.day >= m.days)
-    throw InputError(file, 0, "", "damaged: day " + std::to_string(h.day) + " of " +
-                                      std::to_string(h.days));
+    throw InputError(file, 0, "",
+                     "damaged: day " + std::to_string(h.day) + " of " + std::to_string(h.days));
 }
 
 void read_checkpoint(const std::string& file, Simulation& sim, H5Recorder& recorder) {

@@ -73,6 +73,11 @@ std::vector<SeriesSpec> output_series(const Model& m) {
       {"origin", "destination"}, A::kSum, [](const Model&, const State& st, double* r) {
         std::copy(st.out.exports_usd.begin(), st.out.exports_usd.end(), r);
       });
+  add("exports_real_usd", "USD at base-year prices",
+      "goods exports by origin and destination country at base-year prices (quantities)",
+      {"origin", "destination"}, A::kSum, [](const Model&, const State& st, double* r) {
+        std::copy(st.out.exports_real_usd.begin(), st.out.exports_real_usd.end(), r);
+      });
   add("transit_teu", "TEU",
       "China-third-country containers dispatched, by corridor (maritime = the sea route)",
       {"corridor"}, A::kSum, [](const Model&, const State& st, double* r) {

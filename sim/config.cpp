@@ -441,7 +441,8 @@ void read_firms(const Reader& r, FirmParams& p) {
 }
 
 void read_economy(const Reader& r, EconomyParams& p) {
-  r.allow({"final_demand_usd_bn", "io", "wage_share", "jobs", "gdp_driver"});
+  r.allow({"final_demand_usd_bn", "io", "wage_share", "jobs", "gdp_driver", "base_year",
+           "price_driver", "fx_driver"});
   read_sector_map(r, "final_demand_usd_bn", p.final_demand_usd_bn, 0, 1e5);
   read_sector_map(r, "jobs", p.jobs, 0, 1e9);
   if (r.need("io"))
@@ -453,10 +454,13 @@ void read_economy(const Reader& r, EconomyParams& p) {
       for (int i = 0; i < kSectors; ++i) e.get(kSectorNames[i], m[i], 0, 0.9);
     });
   r.get("wage_share", p.wage_share, 0, 0.9);
-  if (r.need("gdp_driver"))
-    r.child("gdp_driver").each([&](const std::string& c, const Reader&) {
-      r.child("gdp_driver").get(c, p.gdp_driver[c]);
-    });
+  for (auto [key, map] :
+       {std::pair{"gdp_driver", &p.gdp_driver}, std::pair{"price_driver", &p.price_driver},
+        std::pair{"fx_driver", &p.fx_driver}})
+    if (r.need(key))
+      r.child(key).each(
+          [&](const std::string& c, const Reader&) { r.child(key).get(c, (*map)[c]); });
+  r.get("base_year", p.base_year, 1990, 2100);
 }
 
 void read_trade(const Reader& r, TradeParams& p) {

@@ -29,6 +29,9 @@ class DriverTable {
   // log-linear between mid-years.
   std::vector<double> daily_growth_index(const std::string& column, Date start, int days) const;
   bool has(const std::string& column) const { return columns_.count(column) > 0; }
+  bool covers(int year) const {
+    return !years_.empty() && year >= years_.front() && year <= years_.back();
+  }
 
  private:
   void read(std::istream& in);

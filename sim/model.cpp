@@ -217,26 +217,61 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
   // Bounds of the possible, not of the plausible: a price must be positive, and a growth rate
   // of -100% or less has no logarithm (the index would be 0, then NaN).
   table.check_range("brent_usd_per_bbl", 0.01, 1000, "(USD per barrel)");
-  table.check_range("usd_kzt", 0.01, 1e5, "(tenge per US dollar)");
-  table.check_range("usd_cny", 0.01, 1e3, "(yuan per US dollar)");
-  m->brent = table.daily_level("brent_usd_per_bbl", m->start, m->days);
-  m->usd_kzt = table.daily_level("usd_kzt", m->start, m->days);
-  m->usd_cny = table.daily_level("usd_cny", m->start, m->days);
-  m->gdp_index.resize(m->countries.size());
-  for (std::size_t c = 0; c < m->countries.size(); ++c) {
-    auto it = p.economy.gdp_driver.find(m->countries[c]);
-    if (it == p.economy.gdp_driver.end())
-      fail("economy.gdp_driver." + m->countries[c], "missing country");
-    if (!table.has(it->second))
-      throw InputError(p.drivers.file, 1, it->second,
-                       "column named by economy.gdp_driver." + m->countries[c] + " is missing");
-    table.check_range(it->second, -75, 200, "(real GDP growth, percent per year)");
-    m->gdp_index[c] = table.daily_growth_index(it->second, m->start, m->days);
-    // 1 on the start date, like the oil price and exchange rates, so the economy starts at
-    // its calibrated size.
-    const double first = m->gdp_index[c][0];
-    for (double& v : m->gdp_index[c]) v /= first;
+  // A driver over the run, relative to its level on the first day of the base year; the
+  // series is computed from whichever of the two comes first, so that a growth index has
+  // one origin.
+  const Date base(p.economy.base_year, 1, 1);
+  if (!table.covers(p.economy.base_year))
+    fail("economy.base_year", "not a year of " + p.drivers.file);
+  const Date lo = std::min(base, m->start);
+  const int lead = m->start.serial() - lo.serial();
+  const int span = std::max(lead + m->days, base.serial() - lo.serial() + 1);
+  auto relative = [&](std::vector<double> full) {
+    const double at_base = full[static_cast<std::size_t>(base.serial() - lo.serial())];
+    std::vector<double> out(full.begin() + lead, full.begin() + lead + m->days);
+    for (double& v : out) v /= at_base;
+    return out;
+  };
+  auto column = [&](const std::string& key, const std::string& name) -> const std::string& {
+    if (!table.has(name))
+      throw InputError(p.drivers.file, 1, name, "column named by " + key + " is missing");
+    return name;
+  };
+  m->oil_index = relative(table.daily_level("brent_usd_per_bbl", lo, span));
+  const std::size_t nc = m->countries.size();
+  m->gdp_index.resize(nc);
+  m->price_local.resize(nc);
+  m->fx_index.resize(nc);
+  m->price_usd.resize(nc);
+  for (std::size_t c = 0; c < nc; ++c) {
+    const std::string& name = m->countries[c];
+    auto it = p.economy.gdp_driver.find(name);
+    if (it == p.economy.gdp_driver.end()) fail("economy.gdp_driver." + name, "missing country");
+    const std::string& gdp = column("economy.gdp_driver." + name, it->second);
+    table.check_range(gdp, -75, 200, "(real GDP growth, percent per year)");
+    m->gdp_index[c] = relative(table.daily_growth_index(gdp, lo, span));
+    auto pit = p.economy.price_driver.find(name);
+    if (pit == p.economy.price_driver.end())
+      fail("economy.price_driver." + name, "missing country");
+    const std::string& cpi = column("economy.price_driver." + name, pit->second);
+    table.check_range(cpi, 1e-6, 1e9, "(consumer price index)");
+    m->price_local[c] = relative(table.daily_level(cpi, lo, span));
+    auto fit = p.economy.fx_driver.find(name);
+    if (fit == p.economy.fx_driver.end()) {
+      m->fx_index[c].assign(m->days, 1.0);
+    } else {
+      const std::string& fx = column("economy.fx_driver." + name, fit->second);
+      table.check_range(fx, 1e-6, 1e9, "(currency units per US dollar)");
+      m->fx_index[c] = relative(table.daily_level(fx, lo, span));
+    }
+    m->price_usd[c].resize(m->days);
+    for (int d = 0; d < m->days; ++d) m->price_usd[c][d] = m->price_local[c][d] / m->fx_index[c][d];
   }
+  for (const auto& [key, map] : {std::pair{"price_driver", &p.economy.price_driver},
+                                 std::pair{"fx_driver", &p.economy.fx_driver}})
+    for (const auto& [country, col] : *map)
+      if (m->country_index(country) < 0)
+        fail(std::string("economy.") + key + "." + country, "unknown country");
   m->link_freight_usd_per_teu.assign(m->network.links().size(), {});
   for (const auto& [name, spec] : p.network.links) {
     if (spec.freight_driver.empty()) continue;

@@ -3,6 +3,7 @@
 // calibration and daily driver series. Built once from config and shared read-only by
 // every simulation (and, later, every run of a sweep).
 #include <Eigen/Dense>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,9 +67,14 @@ struct Model {
   std::vector<OdPair> ods;
   std::vector<int> od_of;  // [region * n_nodes + dest_node] -> od index or -1
 
-  // Daily drivers, index = day since start.
-  std::vector<double> brent, usd_kzt, usd_cny;
-  std::vector<std::vector<double>> gdp_index;  // per country
+  // Daily drivers, index = day since start, each relative to its level on the first day of
+  // economy.base_year (the year of the config's flows), so a run that starts later starts
+  // from that year's levels.
+  std::vector<double> oil_index;               // Brent in USD
+  std::vector<std::vector<double>> gdp_index;  // per country, real GDP
+  // Per country: consumer prices in its own currency, its currency per US dollar, and so
+  // the dollar price of its goods (the first over the second).
+  std::vector<std::vector<double>> price_local, fx_index, price_usd;
   // Per link: its freight driver in USD per TEU by day, or empty (network.links.*.freight_driver).
   std::vector<std::vector<double>> link_freight_usd_per_teu;
   // Levers that name countries and corridors, resolved (-1: none).
@@ -93,6 +99,17 @@ struct Model {
     return od_of[static_cast<std::size_t>(region) * network.nodes().size() + dest_node];
   }
   Date date(int day) const { return start + day; }
+  // Kazakh energy and metals sell at world prices in dollars, whatever the tenge does.
+  bool world_priced(int c, int s) const { return c == kz && (s == kEnergy || s == kMetals); }
+  // The dollar price, base year = 1, of country c's exports of sector s: Brent for Kazakh
+  // energy, metals moving with it (trade.oil_elasticity_metals), else the dollar price of
+  // the country's goods.
+  double export_price(int c, int s, int day) const {
+    if (!world_priced(c, s)) return price_usd[c][day];
+    const auto& tp = params.trade;
+    return std::pow(oil_index[day],
+                    s == kEnergy ? tp.oil_elasticity_energy : tp.oil_elasticity_metals);
+  }
 };
 
 std::shared_ptr<const Model> build_model(LoadedConfig cfg);

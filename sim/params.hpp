@@ -104,6 +104,12 @@ struct EconomyParams {
   double wage_share = 0;  // wage bill over output value at base; sets the wage per worker
   std::map<std::string, SectorArray> jobs;        // workers represented, 2013
   std::map<std::string, std::string> gdp_driver;  // country -> drivers column of growth
+  // The year whose flows, output and jobs the config gives (its prices are the model's
+  // real unit): every driver is taken relative to its level on the first day of it.
+  int base_year = 2013;
+  // country -> drivers column of its consumer prices in its own currency, and of its
+  // currency per US dollar; a country without an fx column prices its goods in dollars.
+  std::map<std::string, std::string> price_driver, fx_driver;
 };
 
 struct TradeParams {

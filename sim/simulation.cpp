@@ -61,6 +61,8 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
   t.n_countries = nc;
   t.demand_per_share.assign(nfc * kSectors, 0.0);
   t.order_rate.assign(nc * nc * kSectors, 0.0);
+  t.price_level.assign(nfc, 1.0);
+  t.export_price.assign(nc * kSectors, 1.0);
   t.od_factor.assign(m.ods.size() * kSectors, 1.0);
   t.dest_country_cdf.assign(nc * kSectors * nc, 0.0);
   for (int oc = 0; oc < nc; ++oc)
@@ -108,7 +110,8 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
       if (st.firms.dest[i][k] != kNoPartner) {
         const int dc = m.country_of_node[st.firms.dest[i][k]];
         orders[i] +=
-            st.base_order_rate[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]];
+            st.base_order_rate[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]] *
+            m.gdp_index[dc][0];
       }
   st.firms.add_export_capacity(m, orders);
 
@@ -126,9 +129,11 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
     return tot;
   }));
   st.output_before = m.base_output;
+  for (int c = 0; c < nfc; ++c) st.output_before[c] *= m.gdp_index[c][0];
   // Households start as if they had been paid yesterday: day 0 consumption is the 2013 one.
   for (std::size_t r = 0; r < m.regions.size(); ++r) {
-    const Money w = Money::cents(st.month.wages_cents[r]);
+    const double price = m.price_usd[m.regions[r].country][0];
+    const Money w = Money::usd(1e-2 * static_cast<double>(st.month.wages_cents[r]) * price);
     st.accounts.income_before[r] = w - w.basis_points(m.income_tax_bp[m.regions[r].country]);
   }
   seconds_.assign(schedule().size() + 1, 0.0);
@@ -256,6 +261,11 @@ void Simulation::phase_routing(const DayContext& ctx) {
   State& st = state_;
   TradeTables& t = st.trade;
   const auto& tp = m.params.trade;
+  const int nc = t.n_countries, day = ctx.day;
+  for (int c = 0; c < nc; ++c) {
+    if (c < m.n_firm_countries) t.price_level[c] = m.price_usd[c][day];
+    for (int s = 0; s < kSectors; ++s) t.export_price[c * kSectors + s] = m.export_price(c, s, day);
+  }
   st.routes.compute(ctx, st.infrastructure, st.crossings, false);
   t.route_cdf = st.routes.cdf.data();
   t.max_routes = st.routes.max_routes;
@@ -263,8 +273,9 @@ void Simulation::phase_routing(const DayContext& ctx) {
     t.od_factor[k] = std::pow((1.0 + st.routes.reference_cost[k]) / (1.0 + st.routes.cost[k]),
                               tp.trade_elasticity);
   // Households spend a share of yesterday's disposable wage income on their country's
-  // goods: that part of final demand moves with wages (from its 2013 level, which the
-  // calibrated final demand holds).
+  // goods: that part of final demand moves with wages (from its base-year level, which the
+  // calibrated final demand holds). Demand is in quantities (base-year dollars): money is
+  // divided by today's price.
   Accounts& acc = st.accounts;
   std::array<double, kMaxFirmCountries> consumption{};
   for (std::size_t r = 0; r < m.regions.size(); ++r) {
@@ -273,15 +284,15 @@ void Simulation::phase_routing(const DayContext& ctx) {
     acc.households[r] -= spend;
     acc.household_consumption[c] += spend;
     acc.from_row(kRowDomestic, Money() - spend);  // firms' sales paid by households, not outside
-    consumption[c] += spend.usd();
+    consumption[c] += spend.usd() / t.price_level[c];
   }
   // Domestic demand: final demand grows with GDP and moves with households' consumption;
   // tourists and transit add to services; intermediate demand follows yesterday's output
   // through the input-output matrix.
   for (int c = 0; c < m.n_firm_countries; ++c) {
-    SectorVector f = m.base_final[c] * m.gdp_index[c][ctx.day] +
+    SectorVector f = m.base_final[c] * m.gdp_index[c][day] +
                      m.final_share[c] * (consumption[c] - m.base_consumption_usd[c]);
-    f(kTourism) += st.travellers.tourism_demand_usd[c];
+    f(kTourism) += st.travellers.tourism_demand_usd[c] / t.price_level[c];
     if (c == m.kz) f(kLogistics) += st.kz_handled_teu_before * tp.transit_service_usd_per_teu;
     const SectorVector d = f + m.io[c] * st.output_before[c];
     for (int s = 0; s < kSectors; ++s) {
@@ -289,10 +300,12 @@ void Simulation::phase_routing(const DayContext& ctx) {
       t.demand_per_share[c * kSectors + s] = total > 0 ? d(s) / total : 0.0;
     }
   }
-  // Orders per partnership: the destination's growth, commodity prices for Kazakh energy
-  // and metals, and the importer's exchange rate against the dollar.
-  const int nc = t.n_countries;
-  const double oil = m.brent[ctx.day] / m.brent[0];
+  // Orders per partnership, in quantities: the destination's growth, and the price of the
+  // goods in the buyer's currency against the buyer's own prices (the real exchange rate,
+  // trade.fx_elasticity). Kazakh energy and metals sell at world prices to buyers whose
+  // demand for them does not move with price in the short run (assumption; Hamilton 2009
+  // finds the short-run price elasticity of oil demand near zero): their value follows the
+  // world price instead.
   // Settlement costs are trade costs for China-Kazakhstan pairs: cheaper yuan settlement
   // (RMB clearing) lowers them a little.
   const double settle =
@@ -301,17 +314,16 @@ void Simulation::phase_routing(const DayContext& ctx) {
                tp.trade_elasticity);
   for (int oc = 0; oc < nc; ++oc)
     for (int dc = 0; dc < nc; ++dc) {
-      double fx = 1.0;
-      if (dc == m.kz) fx = std::pow(m.usd_kzt[0] / m.usd_kzt[ctx.day], tp.fx_elasticity);
-      if (dc == m.cn) fx = std::pow(m.usd_cny[0] / m.usd_cny[ctx.day], tp.fx_elasticity);
+      const double buyer_currency = m.fx_index[dc][day] / m.price_local[dc][day];
+      const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
       for (int s = 0; s < kSectors; ++s) {
-        double commodity = 1.0;
-        if (oc == m.kz && s == kEnergy) commodity = std::pow(oil, tp.oil_elasticity_energy);
-        if (oc == m.kz && s == kMetals) commodity = std::pow(oil, tp.oil_elasticity_metals);
+        const double relative =
+            m.world_priced(oc, s)
+                ? 1.0
+                : std::pow(m.price_usd[oc][day] * buyer_currency, -tp.fx_elasticity);
         const int k = (oc * nc + dc) * kSectors + s;
-        const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
-        t.order_rate[k] = st.base_order_rate[k] * m.gdp_index[dc][ctx.day] * commodity * fx *
-                          (cnkz ? settle : 1.0);
+        t.order_rate[k] =
+            st.base_order_rate[k] * m.gdp_index[dc][day] * relative * (cnkz ? settle : 1.0);
       }
     }
 }
@@ -322,7 +334,7 @@ void Simulation::phase_production(const DayContext& ctx) {
   for (int c = 0; c < ctx.model.n_firm_countries; ++c)
     for (int s = 0; s < kSectors; ++s) {
       st.output_before[c](s) = tot.output[c * kSectors + s];
-      st.out.output_usd[c * kSectors + s] = tot.output[c * kSectors + s];
+      st.out.output_usd[c * kSectors + s] = tot.output[c * kSectors + s] * st.trade.price_level[c];
     }
   st.out.partnerships_cnkz = tot.partnerships_cnkz;
   // Wages to the households of each region, less income tax to their government. Firms'
@@ -331,13 +343,18 @@ void Simulation::phase_production(const DayContext& ctx) {
   // the economy outside the agents.
   Accounts& acc = st.accounts;
   const Model& m = ctx.model;
+  // The month's wage bill is set in base-year dollars; it is paid at today's prices.
+  std::vector<Money> wages_of(m.regions.size());
   Money all_wages;
-  for (std::size_t r = 0; r < m.regions.size(); ++r)
-    all_wages += Money::cents(st.month.wages_cents[r]);
+  for (std::size_t r = 0; r < m.regions.size(); ++r) {
+    const double price = st.trade.price_level[m.regions[r].country];
+    wages_of[r] = Money::usd(1e-2 * static_cast<double>(st.month.wages_cents[r]) * price);
+    all_wages += wages_of[r];
+  }
   acc.from_row(kRowDomestic, Money::cents(tot.cash_flow_cents) + all_wages);
   for (std::size_t r = 0; r < m.regions.size(); ++r) {
     const int c = m.regions[r].country;
-    const Money wages = Money::cents(st.month.wages_cents[r]);
+    const Money wages = wages_of[r];
     const Money tax = wages.basis_points(m.income_tax_bp[c]);
     acc.households[r] += wages - tax;
     acc.income_before[r] = wages - tax;

@@ -155,6 +155,10 @@ TABLES = [
      "did you mean 'brent_usd_per_bl'?"),
     ("gdp driver column missing", header("gdp_growth_ir", "gdp_growth_iran"), 1, "gdp_growth_ir",
      "column named by economy.gdp_driver.IR is missing"),
+    ("price driver column missing", header("cpi_kz", "cpi_kaz"), 1, "cpi_kz",
+     "column named by economy.price_driver.KZ is missing"),
+    ("fx driver column missing", header("usd_cny", "usd_rmb"), 1, "usd_cny",
+     "column named by economy.fx_driver.CN is missing"),
     ("header only", lambda rows: rows.__delitem__(slice(1, None)), 2, "year", "no data rows"),
     ("empty file", lambda rows: rows.__delitem__(slice(0, None)), 1, None, "empty drivers file"),
 ]
@@ -213,6 +217,10 @@ SETS = [
      "out of range [0, 1]"),
     (["network.links.lyg_europe_sea.freight_driver=sea_freight_cn_eu"],
      "network.links.lyg_europe_sea.freight_driver", "column 'sea_freight_cn_eu' is not in"),
+    (["economy.base_year=2005"], "economy.base_year", "not a year of"),
+    (["economy.base_year=2013.5"], "economy.base_year", "expected a whole number"),
+    (["economy.fx_driver.XX=usd_kzt"], "economy.fx_driver.XX", "unknown country"),
+    (["economy.price_driver.KZ=[1]"], "economy.price_driver.KZ", "expected a string"),
 ]
 
 
