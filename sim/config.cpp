@@ -466,7 +466,7 @@ void read_economy(const Reader& r, EconomyParams& p) {
 void read_trade(const Reader& r, TradeParams& p) {
   r.allow({"base_flows_usd_bn", "market_nodes", "value_per_teu_usd", "shipment_teu",
            "max_wait_days", "trade_elasticity", "oil_elasticity_energy", "oil_elasticity_metals",
-           "fx_elasticity", "transit_service_usd_per_teu"});
+           "fx_elasticity", "income_elasticity", "transit_service_usd_per_teu"});
   if (r.need("base_flows_usd_bn"))
     r.child("base_flows_usd_bn").each([&](const std::string& o, const Reader&) {
       read_sector_map(r.child("base_flows_usd_bn"), o, p.base_flows_usd_bn[o], 0, 1e4);
@@ -482,6 +482,7 @@ void read_trade(const Reader& r, TradeParams& p) {
   r.get("oil_elasticity_energy", p.oil_elasticity_energy, 0, 5);
   r.get("oil_elasticity_metals", p.oil_elasticity_metals, 0, 5);
   r.get("fx_elasticity", p.fx_elasticity, 0, 5);
+  r.get("income_elasticity", p.income_elasticity, 0, 5);
   r.get("transit_service_usd_per_teu", p.transit_service_usd_per_teu, 0, 1e5);
 }
 

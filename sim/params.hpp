@@ -123,6 +123,7 @@ struct TradeParams {
   double oil_elasticity_energy = 0;
   double oil_elasticity_metals = 0;
   double fx_elasticity = 0;
+  double income_elasticity = 0;  // of import quantities to the buyer's real GDP
   double transit_service_usd_per_teu = 0;
 };
 

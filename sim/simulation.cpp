@@ -300,12 +300,12 @@ void Simulation::phase_routing(const DayContext& ctx) {
       t.demand_per_share[c * kSectors + s] = total > 0 ? d(s) / total : 0.0;
     }
   }
-  // Orders per partnership, in quantities: the destination's growth, and the price of the
-  // goods in the buyer's currency against the buyer's own prices (the real exchange rate,
-  // trade.fx_elasticity). Kazakh energy and metals sell at world prices to buyers whose
-  // demand for them does not move with price in the short run (assumption; Hamilton 2009
-  // finds the short-run price elasticity of oil demand near zero): their value follows the
-  // world price instead.
+  // Orders per partnership, in quantities. Goods: the buyer's real income (long-run income
+  // elasticity, trade.income_elasticity) and their price in the buyer's currency against
+  // the buyer's own prices (the real exchange rate, trade.fx_elasticity). Kazakh energy and
+  // metals sell at world prices: Kazakhstan takes the price, what it ships follows what it
+  // produces (its own growth), and its buyers' demand for them hardly moves with price in
+  // the short run (Hamilton 2009); their value follows the world price.
   // Settlement costs are trade costs for China-Kazakhstan pairs: cheaper yuan settlement
   // (RMB clearing) lowers them a little.
   const double settle =
@@ -315,6 +315,7 @@ void Simulation::phase_routing(const DayContext& ctx) {
   for (int oc = 0; oc < nc; ++oc)
     for (int dc = 0; dc < nc; ++dc) {
       const double buyer_currency = m.fx_index[dc][day] / m.price_local[dc][day];
+      const double buyer_growth = std::pow(m.gdp_index[dc][day], tp.income_elasticity);
       const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
       for (int s = 0; s < kSectors; ++s) {
         const double relative =
@@ -322,8 +323,8 @@ void Simulation::phase_routing(const DayContext& ctx) {
                 ? 1.0
                 : std::pow(m.price_usd[oc][day] * buyer_currency, -tp.fx_elasticity);
         const int k = (oc * nc + dc) * kSectors + s;
-        t.order_rate[k] =
-            st.base_order_rate[k] * m.gdp_index[dc][day] * relative * (cnkz ? settle : 1.0);
+        const double growth = m.world_priced(oc, s) ? m.gdp_index[oc][day] : buyer_growth;
+        t.order_rate[k] = st.base_order_rate[k] * growth * relative * (cnkz ? settle : 1.0);
       }
     }
 }

@@ -218,6 +218,7 @@ SETS = [
     (["network.links.lyg_europe_sea.freight_driver=sea_freight_cn_eu"],
      "network.links.lyg_europe_sea.freight_driver", "column 'sea_freight_cn_eu' is not in"),
     (["economy.base_year=2005"], "economy.base_year", "not a year of"),
+    (["trade.income_elasticity=-1"], "trade.income_elasticity", "out of range [0, 5]"),
     (["economy.base_year=2013.5"], "economy.base_year", "expected a whole number"),
     (["economy.fx_driver.XX=usd_kzt"], "economy.fx_driver.XX", "unknown country"),
     (["economy.price_driver.KZ=[1]"], "economy.price_driver.KZ", "expected a string"),
