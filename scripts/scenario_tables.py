@@ -38,6 +38,7 @@ EXTRACT = {
     "arrivals, business (both directions)": lambda a: a.arrivals.sel(purpose="business").sum("traveller_origin"),
     "arrivals, CN tourist": lambda a: a.arrivals.sel(purpose="tourist", traveller_origin="CN"),
     "arrivals, KZ tourist": lambda a: a.arrivals.sel(purpose="tourist", traveller_origin="KZ"),
+    "arrivals, CN business": lambda a: a.arrivals.sel(purpose="business", traveller_origin="CN"),
     "bilateral_trade_usd": lambda a: a.bilateral_trade_usd,
     "border_capacity_teu, khorgos": lambda a: a.border_capacity_teu.sel(crossing="khorgos"),
     "border_queue_days, dostyk": lambda a: a.border_queue_days.sel(crossing="dostyk"),
@@ -45,6 +46,8 @@ EXTRACT = {
     "border_queue_teu, khorgos": lambda a: a.border_queue_teu.sel(crossing="khorgos"),
     "border_throughput_teu, khorgos": lambda a: a.border_throughput_teu.sel(crossing="khorgos"),
     "exports_usd, CN → EU": lambda a: a.exports_usd.sel(origin="CN", destination="EU"),
+    "exports_usd, CN → KZ": lambda a: a.exports_usd.sel(origin="CN", destination="KZ"),
+    "rail_subsidy_usd": lambda a: a.rail_subsidy_usd,
     "fdi_usd": lambda a: a.fdi_usd,
     "infrastructure_investment_usd": lambda a: a.infrastructure_investment_usd,
     "jobs_tourism": lambda a: a.jobs_tourism,
@@ -59,6 +62,8 @@ EXTRACT = {
     "transit TEU through KZ (northern + middle + southern)": kz_transit,
     "transit_fee_revenue_usd": lambda a: a.transit_fee_revenue_usd,
     "transit_teu, maritime": lambda a: a.transit_teu.sel(corridor="maritime"),
+    "transit_teu, northern": lambda a: a.transit_teu.sel(corridor="northern"),
+    "transit_teu, middle": lambda a: a.transit_teu.sel(corridor="middle"),
 }
 
 
