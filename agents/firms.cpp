@@ -64,10 +64,26 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
     inventory[i] = static_cast<float>(fp.inventory_days * cap * fp.utilisation_target);
     cash[i] = Money::usd(30.0 * cap * fp.utilisation_target);
   }
-  // Initial partners: the same search as later, without the chance of failure.
+  // Initial partners: as many as the search and the breaking of partnerships keep on
+  // average, so that the economy does not start away from where its partnerships settle.
+  // One attempt succeeds with chance a a day (search_success) and each partnership ends
+  // with chance b: the number held is then distributed as lambda^n / n!, n = 0..4,
+  // lambda = a / b (a birth-death chain with births while a slot is empty). Each exporter
+  // draws its number from that distribution and finds them by the search used later,
+  // without the chance of failure.
   for (std::size_t i = 0; i < n; ++i) {
     if (!exporter[i]) continue;
-    for (int k = 0; k < fp.initial_partners; ++k)
+    const double lambda = search_success(m, t, i) / fp.partner_break_rate;
+    std::array<double, kSlots + 1> cdf{};
+    double term = 1.0, sum = 0.0;
+    for (int k = 0; k <= kSlots; ++k) {
+      if (k > 0) term *= lambda / k;
+      cdf[k] = sum += term;
+    }
+    const double u = Rng::unit(rng.words(i, -1, Purpose::kPartnerSearch, kSlots * 8)[0]) * sum;
+    int partners = 0;
+    while (partners < kSlots && cdf[partners] <= u) ++partners;
+    for (int k = 0; k < partners; ++k)
       for (std::uint32_t attempt = 0; attempt < 8; ++attempt)
         if (try_partner(m, t, i, k, rng.words(i, -1, Purpose::kPartnerSearch, k * 8 + attempt),
                         true))
@@ -103,6 +119,31 @@ void Firms::add_export_capacity(const Model& m, const std::vector<double>& order
 
 Money Firms::daily_wages(const Model& m, std::size_t i) const {
   return Money::usd(m.wage_per_worker_day[country[i]][sector[i]] * labour[i]);
+}
+
+double Firms::search_success(const Model& m, const TradeTables& t, std::size_t i) const {
+  const int nc = t.n_countries, oc = country[i], s = sector[i];
+  const double* cdf = &t.dest_country_cdf[(oc * kSectors + s) * nc];
+  if (cdf[nc - 1] <= 0) return 0.0;
+  const double search = m.params.firms.partner_search_rate;
+  const int nr = static_cast<int>(m.regions.size()), r = region[i];
+  double chance = 0.0;
+  for (int dc = 0; dc < nc; ++dc) {
+    const double p_country = (cdf[dc] - (dc > 0 ? cdf[dc - 1] : 0.0)) / cdf[nc - 1];
+    if (p_country <= 0) continue;
+    if (m.market_node_of_country[dc] >= 0) {
+      chance += p_country * search;
+      continue;
+    }
+    const double* rc = &t.region_cdf[(static_cast<std::size_t>(r) * nc + dc) * nr];
+    if (rc[nr - 1] <= 0) continue;
+    for (int rd = 0; rd < nr; ++rd) {
+      const double p_region = (rc[rd] - (rd > 0 ? rc[rd - 1] : 0.0)) / rc[nr - 1];
+      if (p_region > 0 && m.regions[rd].sector_count[s] > 0)
+        chance += p_country * p_region * search * t.contact_multiplier[r * nr + rd];
+    }
+  }
+  return std::min(1.0, chance);
 }
 
 bool Firms::try_partner(const Model& m, const TradeTables& t, std::size_t i, int slot,

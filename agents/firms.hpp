@@ -178,6 +178,8 @@ struct Firms {
  private:
   bool try_partner(const Model& m, const TradeTables& t, std::size_t i, int slot,
                    const std::array<std::uint32_t, 4>& w, bool always);
+  // The chance that one attempt of try_partner by firm i succeeds under today's tables.
+  double search_success(const Model& m, const TradeTables& t, std::size_t i) const;
 };
 
 }  // namespace corridor

@@ -2,7 +2,10 @@
 # Sanitizer runs (make sanitize, called by .ci/run): gcc builds with AddressSanitizer plus
 # UndefinedBehaviorSanitizer (build-asan) and with ThreadSanitizer (build-tsan), each running
 # the unit tests, a short whole run on 2 threads and every bad config of tests/configs/bad
-# (the error paths). Any finding stops the program, and this script fails.
+# (the error paths). Both are checked builds (CORRIDOR_CHECKS): every simulated day they
+# check that money holdings changed only by the flows with the rest of the world, to the
+# cent, and the other invariants of Simulation::check_invariants. Any finding stops the
+# program, and this script fails.
 #   scripts/sanitize.sh [address|thread|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +22,7 @@ check() {
   echo "== $name ($sanitizers)"
   local t0=$SECONDS
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
-    -DCORRIDOR_SANITIZE="$sanitizers" -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
+    -DCORRIDOR_SANITIZE="$sanitizers" -DCORRIDOR_CHECKS=ON -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
   cmake --build "$dir" -j "$jobs" --target corridor corridor_unit_tests
   echo "-- built in $((SECONDS - t0)) s"
   local out

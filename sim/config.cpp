@@ -389,25 +389,10 @@ void read_sector_map(const Reader& r, const std::string& key,
 }
 
 void read_firms(const Reader& r, FirmParams& p) {
-  r.allow({"count",
-           "regions",
-           "sectors",
-           "exporter_share",
-           "initial_partners",
-           "partner_search_rate",
-           "partner_break_rate",
-           "contact_effect",
-           "productivity_sigma",
-           "capital_share",
-           "utilisation_target",
-           "price_adjustment",
-           "price_elasticity",
-           "capital_output_years",
-           "inventory_days",
-           "invest_rate",
-           "depreciation_per_year",
-           "hire_rate",
-           "exit_months",
+  r.allow({"count", "regions", "sectors", "exporter_share", "partner_search_rate",
+           "partner_break_rate", "contact_effect", "productivity_sigma", "capital_share",
+           "utilisation_target", "price_adjustment", "price_elasticity", "capital_output_years",
+           "inventory_days", "invest_rate", "depreciation_per_year", "hire_rate", "exit_months",
            "entry_rate"});
   r.get("count", p.count, 10, 100000000);
   if (r.need("regions"))
@@ -422,7 +407,6 @@ void read_firms(const Reader& r, FirmParams& p) {
     });
   read_sector_map(r, "sectors", p.sectors, 0, 1);
   r.get("exporter_share", p.exporter_share, 0, 1);
-  r.get("initial_partners", p.initial_partners, 0, 4);
   r.get("partner_search_rate", p.partner_search_rate, 0, 1);
   r.get("partner_break_rate", p.partner_break_rate, 0, 1);
   r.get("contact_effect", p.contact_effect, 0, 100);

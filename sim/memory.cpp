@@ -94,8 +94,9 @@ double shipment_pool_slots(const Params& p, double n_firms) {
       for (int s = 0; s < kSectors; ++s)
         loads_per_day +=
             flows[s] * 1e9 / 365.0 / (p.trade.shipment_teu * p.trade.value_per_teu_usd[s]);
-  // Part loads: at most one shipment per partnership every max_wait_days.
-  const double part_loads = n_firms * 0.5 * p.firms.initial_partners / p.trade.max_wait_days;
+  // Part loads: at most one shipment per partnership every max_wait_days (at most
+  // kSlots partnerships per exporter).
+  const double part_loads = n_firms * 0.5 * kSlots / p.trade.max_wait_days;
   return std::floor(
       std::max(20000.0, std::min(loads_per_day + part_loads, loads_per_day * 4) * 100.0));
 }

@@ -79,7 +79,6 @@ struct FirmParams {
   std::map<std::string, RegionSpec> regions;
   std::map<std::string, SectorArray> sectors;  // by country
   SectorArray exporter_share{};
-  int initial_partners = 0;
   double partner_search_rate = 0;  // per empty slot per day
   double partner_break_rate = 0;   // per partnership per day
   double contact_effect = 0;       // partnership rate multiplier per unit of business contact index
