@@ -124,6 +124,11 @@ std::string summary_table(const std::string& file) {
                   transit.values[y * nc + nc - 1] / 1e3, rmb[y], arr / 1e3, q, jobs[y]);
     out += line;
   }
+  const std::int64_t deferred = read_int_attr(file, "shipments_deferred");
+  if (deferred > 0)
+    out += "warning: " + std::to_string(deferred) +
+           " shipment proposals found no free pool slot and waited: trade and transit are "
+           "understated (run.shipment_pool_slots)\n";
   return out;
 }
 

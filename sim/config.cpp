@@ -335,11 +335,12 @@ void read_named(const Reader& r, Map& map, F&& read_entry) {
 }
 
 void read_run(const Reader& r, RunParams& p) {
-  r.allow({"start", "end", "seed", "scale"});
+  r.allow({"start", "end", "seed", "scale", "shipment_pool_slots"});
   r.get("start", p.start);
   r.get("end", p.end);
   r.get("seed", p.seed);
   r.get("scale", p.scale, 1e-6, 1e4);
+  r.get("shipment_pool_slots", p.shipment_pool_slots, 0, 4e9);
   if (r.has("end") && !(p.start < p.end)) r.fail("end", "end must be after start");
 }
 

@@ -88,6 +88,7 @@ double firm_agents(const Params& p) {
 }
 
 double shipment_pool_slots(const Params& p, double n_firms) {
+  if (p.run.shipment_pool_slots > 0) return std::floor(p.run.shipment_pool_slots);
   double loads_per_day = 0;
   for (const auto& [o, by_dest] : p.trade.base_flows_usd_bn)
     for (const auto& [d, flows] : by_dest)
@@ -184,6 +185,10 @@ void check_memory(const Params& p) {
   if (slots > kMaxIndex) {
     std::ostringstream msg;
     msg.precision(0);
+    if (p.run.shipment_pool_slots > 0) {
+      msg << std::fixed << "a pool of " << slots << " shipments; at most " << kMaxIndex;
+      fail("run.shipment_pool_slots", msg.str());
+    }
     msg << std::fixed << "the base flows need a pool of " << slots << " shipments; at most "
         << kMaxIndex << " (raise trade.shipment_teu or lower the flows)";
     fail("trade.shipment_teu", msg.str());
@@ -196,7 +201,12 @@ void check_memory(const Params& p) {
   std::string key = p.run.scale != 1 && p.origins.count("run.scale") ? "run.scale" : "firms.count";
   std::string advice = "use fewer firm agents (firms.count, run.scale)";
   const double biggest = std::max({e.firms, e.shipments, e.model, e.output});
-  if (biggest == e.shipments) {
+  if (biggest == e.shipments && p.run.shipment_pool_slots > 0) {
+    key = "run.shipment_pool_slots";
+    advice =
+        "give the shipment pool fewer slots (run.shipment_pool_slots; 0 sizes it from "
+        "the flows)";
+  } else if (biggest == e.shipments) {
     key = "trade.shipment_teu";
     advice =
         "the shipment pool follows the base flows: raise trade.shipment_teu (fewer, "

@@ -37,6 +37,7 @@ struct RunParams {
   Date start, end;
   std::uint64_t seed = 0;
   double scale = 1.0;  // multiplies firm agent counts
+  double shipment_pool_slots = 0;  // 0: sized from the flows and the number of firms
 };
 
 struct NodeSpec {

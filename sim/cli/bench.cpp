@@ -13,8 +13,8 @@
 #include "output/recorder.hpp"
 #include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/memory.hpp"
 #include "sim/error.hpp"
+#include "sim/memory.hpp"
 #include "sim/model.hpp"
 #include "sim/params.hpp"
 
@@ -54,7 +54,8 @@ int bench(int argc, char** argv) {
   const int threads = parse_number<int>("--threads", threads_text, 1, 4096);
   const int checkpoint_every = parse_number<int>("--checkpoint-every", every_text, 0, 1000000);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  auto model = build_model(load_config(config, {"firms.count=" + std::to_string(firms), "run.scale=1"}));
+  auto model =
+      build_model(load_config(config, {"firms.count=" + std::to_string(firms), "run.scale=1"}));
   const double rss_model = peak_rss_mib();
   Simulation sim(model, model->params.run.seed);
   std::unique_ptr<H5Recorder> rec;
@@ -74,9 +75,9 @@ int bench(int argc, char** argv) {
   const int end = std::min(days, model->days);
   auto t0 = std::chrono::steady_clock::now();
   while (sim.day() < end) {
-    const int until = checkpoint_every > 0 ? std::min(end, (sim.day() / checkpoint_every + 1) *
-                                                               checkpoint_every)
-                                           : end;
+    const int until = checkpoint_every > 0
+                          ? std::min(end, (sim.day() / checkpoint_every + 1) * checkpoint_every)
+                          : end;
     sim.run(rec.get(), {}, until);
     if (checkpoint_every > 0 && sim.day() < end && !sim.done()) {
       const auto c0 = std::chrono::steady_clock::now();

@@ -5,6 +5,8 @@
 
 namespace corridor::cli {
 
-int compare(int argc, char** argv) { return run_python_module("corridor_analysis.compare_cli", argc, argv); }
+int compare(int argc, char** argv) {
+  return run_python_module("corridor_analysis.compare_cli", argc, argv);
+}
 
 }  // namespace corridor::cli

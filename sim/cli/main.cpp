@@ -64,9 +64,10 @@ int main(int argc, char** argv) {
     if (cmd == "sweep") return cli::sweep(argc - 1, argv + 1);
     if (cmd == "calibrate") return cli::calibrate(argc - 1, argv + 1);
     std::cerr << "corridor: unknown command '" << cmd << "'"
-              << did_you_mean(cmd, std::initializer_list<const char*>{
-                                       "run", "resume", "summary", "compare", "validate", "sweep",
-                                       "calibrate", "bench"})
+              << did_you_mean(
+                     cmd,
+                     std::initializer_list<const char*>{"run", "resume", "summary", "compare",
+                                                        "validate", "sweep", "calibrate", "bench"})
               << "\n"
               << kUsage;
     return 2;

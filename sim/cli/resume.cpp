@@ -38,6 +38,7 @@ int resume(int argc, char** argv) {
     if (!bar) bar = std::make_unique<Progress>(total - first, show);
     (*bar)(done - first);
   });
+  std::fputs(deferral_warning(r).c_str(), stderr);
   if (!quiet) {
     std::printf("resumed %s at day %d: wrote it (%d days, %u firms, %d threads, %.1f s in all)\n",
                 r.output.c_str(), r.resumed_from_day, r.days, r.firms, threads, r.wall_seconds);

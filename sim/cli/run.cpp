@@ -76,6 +76,7 @@ int run(int argc, char** argv) {
     if (!bar) bar = std::make_unique<Progress>(total, show);
     (*bar)(done);
   });
+  std::fputs(deferral_warning(r).c_str(), stderr);
   if (!quiet) {
     std::printf("wrote %s (%d days, %u firms, %d threads, %.1f s)\n", r.output.c_str(), r.days,
                 r.firms, plan.threads, r.wall_seconds);

@@ -6,6 +6,8 @@
 
 namespace corridor::cli {
 
-int validate(int argc, char** argv) { return run_python_module("corridor_analysis.validate_cli", argc, argv); }
+int validate(int argc, char** argv) {
+  return run_python_module("corridor_analysis.validate_cli", argc, argv);
+}
 
 }  // namespace corridor::cli

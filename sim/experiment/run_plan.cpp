@@ -131,6 +131,8 @@ RunResult run_in_arena(const RunPlan& plan, const std::function<void(int, int)>&
     }
     synced();
     result.wall_seconds = before + elapsed();
+    result.shipments_deferred = sim.state().shipments.deferred;
+    result.shipment_pool_slots = sim.state().shipments.capacity();
     recorder.finish(sim, result.wall_seconds);
   } catch (const EnvironmentError& e) {
     try {
@@ -155,6 +157,19 @@ RunResult run(const RunPlan& plan, const std::function<void(int, int)>& progress
 }
 
 }  // namespace
+
+std::string deferral_warning(const RunResult& r) {
+  if (r.shipments_deferred == 0) return "";
+  // The pool is sized for a few million shipments in flight; with very many firms each
+  // partnership ships many small part loads and the pool runs out: the run's trade is then
+  // understated, so this must not pass unnoticed.
+  return "warning: " + r.output + ": " + std::to_string(r.shipments_deferred) +
+         " shipment proposals found no free slot in the pool of " +
+         std::to_string(r.shipment_pool_slots) +
+         " shipments and waited (attribute shipments_deferred): trade and transit are "
+         "understated; give the pool more slots (run.shipment_pool_slots, about 83 bytes "
+         "each), or run fewer firms (firms.count, run.scale)\n";
+}
 
 RunResult execute(const RunPlan& plan, const std::function<void(int, int)>& progress) {
   return run(plan, progress,

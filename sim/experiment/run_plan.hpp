@@ -28,7 +28,14 @@ struct RunResult {
   std::uint32_t firms = 0;
   int resumed_from_day = -1;    // the checkpoint's day when the run was resumed, else -1
   std::string checkpoint_note;  // why an existing checkpoint was not used, else empty
+  // Shipment proposals that found no free slot in the pool (their backlogs waited), and
+  // the pool's size.
+  std::uint64_t shipments_deferred = 0;
+  std::size_t shipment_pool_slots = 0;
 };
+
+// A warning to print when a run deferred shipments (trade is then understated), else "".
+std::string deferral_warning(const RunResult& r);
 
 // Loads, simulates and records; writes a checkpoint every output.checkpoint_every_days
 // (OUTPUT.ckpt, removed when the run completes). Throws InputError for bad input, before

@@ -326,6 +326,7 @@ bool run_one(const SweepPlan& plan, const SweepRun& r, const SweepOptions& opt) 
     // A run killed with the sweep continues from its last checkpoint.
     rp.resume_from_checkpoint = opt.resume_checkpoints;
     const RunResult res = execute(rp);
+    std::fputs(deferral_warning(res).c_str(), stderr);
     write_atomically(info_marker(file), hostname() + " " + std::to_string(mpi_rank()) + " " +
                                             now_iso() + " " + num(res.wall_seconds) + "\n");
     return true;

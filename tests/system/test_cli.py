@@ -218,6 +218,8 @@ SETS = [
     (["network.links.lyg_europe_sea.freight_driver=sea_freight_cn_eu"],
      "network.links.lyg_europe_sea.freight_driver", "column 'sea_freight_cn_eu' is not in"),
     (["economy.base_year=2005"], "economy.base_year", "not a year of"),
+    (["run.shipment_pool_slots=-5"], "run.shipment_pool_slots", "out of range"),
+    (["run.shipment_pool_slots=5e9"], "run.shipment_pool_slots", "out of range"),
     (["trade.income_elasticity=-1"], "trade.income_elasticity", "out of range [0, 5]"),
     (["economy.base_year=2013.5"], "economy.base_year", "expected a whole number"),
     (["economy.fx_driver.XX=usd_kzt"], "economy.fx_driver.XX", "unknown country"),
@@ -294,6 +296,24 @@ def test_runs_too_big_for_memory_are_refused_before_they_start(tmp_path):
                      "-o", out, "--quiet", "--set", "firms.count=3000", "--set",
                      "trade.shipment_teu=20", "--set", "run.end=2013-01-31")
     assert r.returncode == 0, r.stderr  # a small run fits
+
+
+def test_runs_short_of_shipment_slots_say_so(tmp_path):
+    # A pool too small for the shipments in flight makes proposals wait: trade is then
+    # understated, and the run, its summary and a sweep must say so, even when quiet.
+    out = tmp_path / "d.h5"
+    r = corridor("run", "configs/baseline.yaml", "-o", out, "--quiet", "--set",
+                 "firms.count=2000", "--set", "run.end=2013-03-31", "--set",
+                 "run.shipment_pool_slots=300")
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"warning: .*d\.h5: \d+ shipment proposals found no free slot in the pool "
+                     r"of 300 shipments", r.stderr), r.stderr
+    assert "run.shipment_pool_slots" in r.stderr
+    assert "warning: " in corridor("summary", out).stdout
+    r = corridor("run", "configs/baseline.yaml", "-o", out, "--quiet", "--set",
+                 "firms.count=2000", "--set", "run.end=2013-03-31")
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+    assert "warning" not in corridor("summary", out).stdout
 
 
 def corridor_env(env, *args):
