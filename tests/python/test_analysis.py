@@ -297,7 +297,8 @@ def test_to_csv_and_tidy(short_run, tmp_path):
 
 def test_run_parameters(short_run, visa_runs):
     p = ca.run_parameters(ca.open_run(short_run))
-    assert p["run"] == {"start": "2013-01-01", "end": "2016-12-31", "seed": 7, "scale": 1.0}
+    assert p["run"] == {"start": "2013-01-01", "end": "2016-12-31", "seed": 7, "scale": 1.0,
+                        "shipment_pool_slots": 0}
     assert p["firms"]["count"] == 3000
     k = p["network"]["nodes"]["khorgos"]
     assert (k["country"], k["kind"], k["lat"], k["lon"]) == ("KZ", "border", 44.21, 80.35)
