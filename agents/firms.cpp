@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "sim/parallel.hpp"
 
@@ -19,6 +20,7 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
   for (auto* v : {&tfp, &capital, &labour, &capacity, &price, &inventory, &share, &output_month,
                   &profit_month, &exported_usd})
     v->assign(n, 0.0f);
+  order_weight.assign(n, 1.0f);
   cash.assign(n, Money());
   buyer.assign(n, {-1, -1, -1, -1});
   dest.assign(n, {kNoPartner, kNoPartner, kNoPartner, kNoPartner});
@@ -27,36 +29,60 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
   proposal_route.assign(n, {-1, -1, -1, -1});
 
   const FirmParams& fp = m.params.firms;
-  // Lognormal size draws, then each (country, sector) is scaled to its calibrated output.
-  std::vector<double> size(n);
+  // One standard normal draw z per firm sets its productivity phi = exp(sigma_phi z) and
+  // its size, which in a CES market grows as phi^(sigma - 1) (Melitz 2003): sizes are
+  // lognormal with log s.d. productivity_sigma, so productivity has productivity_sigma /
+  // (sigma - 1). Each (country, sector) is then scaled to its calibrated output.
+  const double sigma = 1.0 + m.params.trade.trade_elasticity;
+  std::vector<double> z(n), size(n);
   std::vector<double> size_total(kMaxFirmCountries * kSectors, 0.0);
+  std::vector<double> input_total(kMaxFirmCountries * kSectors, 0.0);
+  std::vector<std::vector<std::uint32_t>> members(kMaxFirmCountries * kSectors);
   for (std::size_t r = 0; r < m.regions.size(); ++r) {
     const auto& L = m.regions[r];
-    for (int s = 0; s < kSectors; ++s) {
-      const std::uint32_t n_exp =
-          static_cast<std::uint32_t>(std::llround(fp.exporter_share[s] * L.sector_count[s]));
+    for (int s = 0; s < kSectors; ++s)
       for (std::uint32_t k = 0; k < L.sector_count[s]; ++k) {
         const std::uint32_t i = L.sector_first[s] + k;
         region[i] = static_cast<std::uint16_t>(r);
         sector[i] = static_cast<std::uint8_t>(s);
         country[i] = static_cast<std::uint8_t>(L.country);
-        exporter[i] = k < n_exp;
         const auto w = rng.words(i, -1, Purpose::kInit);
-        size[i] = std::exp(fp.productivity_sigma * Rng::normal(w[0], w[1]) -
+        z[i] = Rng::normal(w[0], w[1]);
+        size[i] = std::exp(fp.productivity_sigma * z[i] -
                            0.5 * fp.productivity_sigma * fp.productivity_sigma);
-        size_total[L.country * kSectors + s] += size[i];
+        const int cs = L.country * kSectors + s;
+        size_total[cs] += size[i];
+        // Inputs per unit of output fall with productivity.
+        input_total[cs] += size[i] * std::exp(-fp.productivity_sigma / (sigma - 1.0) * z[i]);
+        members[cs].push_back(i);
       }
-    }
+  }
+  // Exporters: the most productive exporter_share of each country-sector (selection: only
+  // they cover the fixed cost of exporting; the cutoff is set to match in price_exports).
+  for (auto& v : members) {
+    if (v.empty()) continue;
+    const std::size_t n_exp =
+        static_cast<std::size_t>(std::llround(fp.exporter_share[sector[v[0]]] * v.size()));
+    if (n_exp == 0) continue;
+    auto more_productive = [&](std::uint32_t a, std::uint32_t b) {
+      return z[a] > z[b] || (z[a] == z[b] && a < b);
+    };
+    std::nth_element(v.begin(), v.begin() + (n_exp - 1), v.end(), more_productive);
+    for (std::size_t k = 0; k < n_exp; ++k) exporter[v[k]] = 1;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    const int c = country[i], s = sector[i];
-    const double w = size[i] / size_total[c * kSectors + s];
+    const int c = country[i], s = sector[i], cs = c * kSectors + s;
+    const double w = size[i] / size_total[cs];
+    const double input_w =
+        size[i] * std::exp(-fp.productivity_sigma / (sigma - 1.0) * z[i]) / input_total[cs];
     // Domestic capacity here; exporters get capacity for their orders once they have partners.
     const double cap = (m.base_output[c](s) - m.base_exports[c](s)) * m.gdp_index[c][0] /
                        fp.utilisation_target * w;
+    const double cap_total =
+        (m.base_output[c](s) - m.base_exports[c](s)) * m.gdp_index[c][0] / fp.utilisation_target;
     capacity[i] = static_cast<float>(cap);
-    labour[i] = static_cast<float>(std::max(1e-3, m.base_jobs[c][s] * w));
-    capital[i] = static_cast<float>(fp.capital_output_years * 365.0 * cap);
+    labour[i] = static_cast<float>(std::max(1e-3, m.base_jobs[c][s] * input_w));
+    capital[i] = static_cast<float>(fp.capital_output_years * 365.0 * cap_total * input_w);
     tfp[i] = static_cast<float>(
         cap / (std::pow(capital[i], fp.capital_share) * std::pow(labour[i], 1 - fp.capital_share)));
     price[i] = 1.0f;
@@ -115,6 +141,46 @@ void Firms::add_export_capacity(const Model& m, const std::vector<double>& order
                                                std::pow(labour[i], 1 - fp.capital_share)));
     share[i] = capacity[i];  // the same rule as at every month end, at price 1
   }
+}
+
+void Firms::price_exports(const Model& m, TradeTables& t) {
+  const double sigma = 1.0 + m.params.trade.trade_elasticity;
+  const int ncs = m.n_firm_countries * kSectors;
+  // The productivity whose price is the index: the CES mean over partnerships (over all
+  // firms where a country-sector has none) of tfp^(sigma - 1).
+  std::vector<double> num(ncs, 0.0), den(ncs, 0.0), num_all(ncs, 0.0), den_all(ncs, 0.0);
+  for (std::size_t i = 0; i < size(); ++i) {
+    const int cs = country[i] * kSectors + sector[i];
+    const double x = std::pow(tfp[i], sigma - 1.0);
+    num[cs] += partners(i) * x;
+    den[cs] += partners(i);
+    num_all[cs] += x;
+    den_all[cs] += 1;
+  }
+  t.tfp_ref.assign(ncs, 1.0);
+  t.export_index.assign(ncs, 1.0);
+  t.export_cutoff.assign(ncs, std::numeric_limits<double>::infinity());
+  for (int cs = 0; cs < ncs; ++cs)
+    if (den[cs] > 0 || den_all[cs] > 0)
+      t.tfp_ref[cs] = std::pow(den[cs] > 0 ? num[cs] / den[cs] : num_all[cs] / den_all[cs],
+                               1.0 / (sigma - 1.0));
+  // The marginal exporter of each country-sector just covers the fixed cost today.
+  for (std::size_t i = 0; i < size(); ++i) {
+    const int cs = country[i] * kSectors + sector[i];
+    const double r = relative_price(t, i);
+    order_weight[i] = static_cast<float>(std::pow(r, -sigma));
+    if (exporter[i])
+      t.export_cutoff[cs] =
+          std::min(t.export_cutoff[cs], std::pow(r, 1.0 - sigma));
+  }
+}
+
+void Firms::shock_productivity(const Model::Shock& s) {
+  for (std::size_t i = 0; i < size(); ++i)
+    if (country[i] == s.country && sector[i] == s.sector && (s.region < 0 || region[i] == s.region)) {
+      tfp[i] = static_cast<float>(tfp[i] * s.factor);
+      capacity[i] = static_cast<float>(capacity[i] * s.factor);
+    }
 }
 
 Money Firms::daily_wages(const Model& m, std::size_t i) const {
@@ -221,7 +287,8 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
       const int dc = m.country_of_node[d];
       const int od = m.od_of[region[i] * nn + d];
       od_of_slot[k] = od;
-      order[k] = t.order_rate[(c * nc + dc) * kSectors + s] * t.od_factor[od * kSectors + s];
+      order[k] = t.order_rate[(c * nc + dc) * kSectors + s] * t.od_factor[od * kSectors + s] *
+                 order_weight[i];
       orders += order[k];
       tot.partnerships_cnkz += (dc == m.cn || dc == m.kz);
     }
@@ -237,7 +304,15 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     const double sales = std::min(demand, available);
     const double fill = demand > 0 ? sales / demand : 1.0;
     inventory[i] = static_cast<float>(available - sales);
-    for (int k = 0; k < kSlots; ++k) backlog[i][k] += static_cast<float>(order[k] * fill);
+    // Orders are quantities; the backlog holds their value at base-year dollar prices, at
+    // the firm's relative price.
+    if (orders > 0) {
+      const double r = relative_price(t, i);
+      for (int k = 0; k < kSlots; ++k) {
+        order[k] *= r;
+        backlog[i][k] += static_cast<float>(order[k] * fill);
+      }
+    }
     // Prices rise when demand presses on capacity.
     const double pressure = cap > 0 ? demand / cap - fp.utilisation_target : 0.0;
     price[i] = static_cast<float>(
@@ -290,9 +365,11 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
   });
 }
 
-MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const MonthTotals& before) {
+MonthTotals Firms::month_end(const DayContext& ctx, const TradeTables& t, int days_in_month,
+                             const MonthTotals& before) {
   const Model& m = ctx.model;
   const FirmParams& fp = m.params.firms;
+  const double sigma = 1.0 + m.params.trade.trade_elasticity;
   return deterministic_sum<MonthTotals>(size(), [&](std::size_t i) {
     MonthTotals tot;
     // A firm that does not produce pays its cash (which deliveries still settling may
@@ -317,6 +394,7 @@ MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const Mon
       inventory[i] = 0;
       cash[i] = Money();
       foreign_owned[i] = 0;
+      exporter[i] = 0;  // until it finds exporting pays (below)
       exported_usd[i] = 0;
       share[i] = capacity[i];
       output_month[i] = static_cast<float>(capacity[i] * fp.utilisation_target * days_in_month);
@@ -346,6 +424,39 @@ MonthTotals Firms::month_end(const DayContext& ctx, int days_in_month, const Mon
                                          std::pow(labour[i], 1 - fp.capital_share));
         share[i] = static_cast<float>(capacity[i] * std::pow(price[i], -fp.price_elasticity));
       }
+    }
+    if (active[i]) {
+      // Buyers revise their orders to the firm's price, and the firm decides whether
+      // exporting covers its fixed cost: its export profit is proportional to its share of
+      // its country-sector's export market, (r / index)^(1 - sigma), against the marginal
+      // exporter's at start, with a band for the sunk cost of entering or leaving. The
+      // fixed cost moves with the market (reaching more buyers costs more, Arkolakis 2010),
+      // so demand, exchange rates and route costs act on what exporters sell (with the
+      // aggregate elasticities of trade.income_elasticity and fx_elasticity, which already
+      // hold the extensive margin) and selection sorts firms by relative productivity.
+      const int cs = country[i] * kSectors + sector[i];
+      const double r_abs = relative_price(t, i);
+      const double r = r_abs / t.export_index[cs];
+      order_weight[i] = static_cast<float>(std::pow(r, -sigma));
+      const double cutoff = t.export_cutoff[cs];
+      if (std::isfinite(cutoff)) {
+        const double v = order_weight[i] * r;
+        if (!exporter[i] && v > cutoff * (1.0 + fp.export_hysteresis)) {
+          exporter[i] = 1;
+        } else if (exporter[i] && v < cutoff * (1.0 - fp.export_hysteresis)) {
+          exporter[i] = 0;
+          dest[i] = {kNoPartner, kNoPartner, kNoPartner, kNoPartner};
+          buyer[i] = {-1, -1, -1, -1};
+          backlog[i] = {0, 0, 0, 0};
+        }
+      }
+      const int n = partners(i);
+      tot.export_partners[cs] += n;
+      if (n > 0) tot.export_price_sum[cs] += n * std::pow(r_abs, 1.0 - sigma);
+      tot.exporters[cs] += exporter[i];
+      tot.exporter_tfp[cs] += exporter[i] ? tfp[i] : 0.0f;
+      tot.active_tfp[cs] += tfp[i];
+      tot.active_firms[cs] += 1;
     }
     output_month[i] = 0;
     profit_month[i] = 0;

@@ -38,6 +38,14 @@ struct TradeTables {
   // [origin_region * n_regions + dest_region].
   std::vector<double> region_cdf, contact_multiplier;
   SectorArray shipment_value{};  // USD that fills a load
+  // Exporters' prices (per firm country and sector, [c * kSectors + s]). A firm's export
+  // price relative to its country-sector's is r = tfp_ref / tfp: a constant markup over a
+  // unit cost that falls with productivity (CES, Melitz 2003). Buyers split their orders
+  // by (r / export_index)^-sigma, export_index being the CES index of exporters' r over
+  // their partnerships (last month end; 1 at start). export_cutoff is the export profit
+  // index (r / export_index)^(1 - sigma) of the marginal exporter at start, who just
+  // covers the fixed cost of exporting (selection into exporting).
+  std::vector<double> tfp_ref, export_index, export_cutoff;
   // Today's route choice table (owned by RouteTables): [(od * kSectors + s) * max_routes + k].
   const double* route_cdf = nullptr;
   int max_routes = 0;
@@ -54,6 +62,9 @@ struct TradeTables {
     v("region_cdf", region_cdf);
     v("contact_multiplier", contact_multiplier);
     v("shipment_value", shipment_value);
+    v("tfp_ref", tfp_ref);
+    v("export_index", export_index);
+    v("export_cutoff", export_cutoff);
     v.skip("route_cdf", route_cdf);  // points into RouteTables::cdf; Simulation::restored()
     v("max_routes", max_routes);
   }
@@ -85,6 +96,10 @@ struct MonthTotals {
   // Wages paid per day by the active firms of each region until the next month end (labour
   // changes only at month ends), in cents: the sum of Firms::daily_wages.
   std::array<std::int64_t, kMaxRegions> wages_cents{};
+  // Exporters: their number, partnerships and sum of partnerships * r^(1-sigma) (the
+  // export price index), and the sums of productivity of exporters and of all active firms.
+  std::array<double, kMaxFirmCountries * kSectors> exporters{}, export_partners{}, export_price_sum{},
+      exporter_tfp{}, active_tfp{}, active_firms{};
   template <class V>
   void visit(V& v) {
     v("share", share);
@@ -94,6 +109,12 @@ struct MonthTotals {
     v("active", active);
     v("paid_out_cents", paid_out_cents);
     v("wages_cents", wages_cents);
+    v("exporters", exporters);
+    v("export_partners", export_partners);
+    v("export_price_sum", export_price_sum);
+    v("exporter_tfp", exporter_tfp);
+    v("active_tfp", active_tfp);
+    v("active_firms", active_firms);
   }
   MonthTotals& operator+=(const MonthTotals& o) {
     for (int r = 0; r < kMaxRegions; ++r) {
@@ -103,6 +124,9 @@ struct MonthTotals {
     for (std::size_t i = 0; i < share.size(); ++i) {
       share[i] += o.share[i], labour[i] += o.labour[i];
       capital[i] += o.capital[i], firms[i] += o.firms[i];
+      exporters[i] += o.exporters[i], export_partners[i] += o.export_partners[i];
+      export_price_sum[i] += o.export_price_sum[i], exporter_tfp[i] += o.exporter_tfp[i];
+      active_tfp[i] += o.active_tfp[i], active_firms[i] += o.active_firms[i];
     }
     active += o.active;
     return *this;
@@ -117,6 +141,9 @@ struct Firms {
   std::vector<std::uint8_t> active, loss_months;
   std::vector<float> tfp, capital, labour, capacity, price, inventory, share;
   std::vector<float> output_month, profit_month, exported_usd;
+  // Buyers' orders per partnership relative to a firm pricing at its country-sector's
+  // index: (r / export_index)^-sigma, revised at month ends.
+  std::vector<float> order_weight;
   std::vector<Money> cash;
   // trade
   std::vector<std::array<std::int32_t, kSlots>> buyer;  // firm index, -1 for a market
@@ -145,6 +172,7 @@ struct Firms {
     v("output_month", output_month);
     v("profit_month", profit_month);
     v("exported_usd", exported_usd);
+    v("order_weight", order_weight);
     v("cash", cash);
     v("buyer", buyer);
     v("dest", dest);
@@ -163,9 +191,19 @@ struct Firms {
     return n;
   }
 
-  // Lays out firms by region and sector, draws productivity and gives exporters their
-  // initial partners.
+  // Lays out firms by region and sector, draws productivity (which sets size), makes the
+  // most productive firms of each country-sector exporters and gives them their initial
+  // partners.
   void init(const Model& m, const Rng& rng, const TradeTables& t);
+  // At start: the productivity that prices at the index (export_index = 1), every firm's
+  // order weight, and the cutoff of the marginal exporter.
+  void price_exports(const Model& m, TradeTables& t);
+  // A firm's export price relative to its country-sector's (see TradeTables).
+  double relative_price(const TradeTables& t, std::size_t i) const {
+    return t.tfp_ref[country[i] * kSectors + sector[i]] / tfp[i];
+  }
+  // firms.productivity_shocks: the group's productivity and capacity times the factor.
+  void shock_productivity(const Model::Shock& s);
   // Exporters grow by the capacity their initial orders need (USD/day per firm), keeping
   // each country-sector's workforce at its calibrated total.
   void add_export_capacity(const Model& m, const std::vector<double>& orders);
@@ -173,7 +211,8 @@ struct Firms {
   FirmTotals step(const DayContext& ctx, const TradeTables& t);
   // The monthly rule (invest, hire, exit, entry into vacant slots), in parallel.
   // `before` holds last month's totals, the reference size of entrants.
-  MonthTotals month_end(const DayContext& ctx, int days_in_month, const MonthTotals& before);
+  MonthTotals month_end(const DayContext& ctx, const TradeTables& t, int days_in_month,
+                        const MonthTotals& before);
 
  private:
   bool try_partner(const Model& m, const TradeTables& t, std::size_t i, int slot,

@@ -171,6 +171,20 @@ std::vector<SeriesSpec> output_series(const Model& m) {
       {"firm_country", "sector"}, A::kSum, [](const Model&, const State& st, double* r) {
         std::copy(st.out.output_usd.begin(), st.out.output_usd.end(), r);
       });
+  add("exporters", "firms", "firm agents that export (selection by productivity; month end)",
+      {"firm_country", "sector"}, A::kMean, [](const Model& m, const State& st, double* r) {
+        for (int k = 0; k < m.n_firm_countries * kSectors; ++k) r[k] = st.month.exporters[k];
+      });
+  add("exporter_productivity", "ratio",
+      "mean productivity of exporters over that of all active firms (month end; 0 if none)",
+      {"firm_country", "sector"}, A::kMean, [](const Model& m, const State& st, double* r) {
+        for (int k = 0; k < m.n_firm_countries * kSectors; ++k) {
+          const auto& t = st.month;
+          r[k] = t.exporters[k] > 0 && t.active_tfp[k] > 0
+                     ? (t.exporter_tfp[k] / t.exporters[k]) / (t.active_tfp[k] / t.active_firms[k])
+                     : 0.0;
+        }
+      });
   // Money accounts (agents/accounts.hpp), per firm country.
   auto per_country = [&](std::string name, std::string desc, A agg,
                          std::vector<Money> Accounts::*field) {

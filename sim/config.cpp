@@ -394,7 +394,7 @@ void read_firms(const Reader& r, FirmParams& p) {
            "partner_break_rate", "contact_effect", "productivity_sigma", "capital_share",
            "utilisation_target", "price_adjustment", "price_elasticity", "capital_output_years",
            "inventory_days", "invest_rate", "depreciation_per_year", "hire_rate", "exit_months",
-           "entry_rate"});
+           "entry_rate", "export_hysteresis", "productivity_shocks"});
   r.get("count", p.count, 10, 100000000);
   if (r.need("regions"))
     read_named(r.child("regions"), p.regions, [](const Reader& e, RegionSpec& s) {
@@ -423,6 +423,18 @@ void read_firms(const Reader& r, FirmParams& p) {
   r.get("hire_rate", p.hire_rate, 0, 1);
   r.get("exit_months", p.exit_months, 1, 1200);
   r.get("entry_rate", p.entry_rate, 0, 1);
+  r.get("export_hysteresis", p.export_hysteresis, 0, 0.9);
+  if (r.need("productivity_shocks"))
+    read_named(r.child("productivity_shocks"), p.productivity_shocks,
+               [](const Reader& e, ProductivityShock& s) {
+                 e.allow({"start", "country", "region", "sector", "factor"});
+                 e.get("start", s.start);
+                 e.get("country", s.country);
+                 e.get("region", s.region);
+                 e.get("sector", s.sector,
+                       {"energy", "metals", "agriculture", "manufacturing", "logistics", "tourism"});
+                 e.get("factor", s.factor, 0.01, 100);
+               });
 }
 
 void read_economy(const Reader& r, EconomyParams& p) {

@@ -34,7 +34,8 @@ constexpr std::size_t kFirmBytes =
                   decltype(Firms::capital), decltype(Firms::labour), decltype(Firms::capacity),
                   decltype(Firms::price), decltype(Firms::inventory), decltype(Firms::share),
                   decltype(Firms::output_month), decltype(Firms::profit_month),
-                  decltype(Firms::exported_usd), decltype(Firms::cash), decltype(Firms::buyer),
+                  decltype(Firms::exported_usd), decltype(Firms::order_weight),
+                  decltype(Firms::cash), decltype(Firms::buyer),
                   decltype(Firms::dest), decltype(Firms::backlog), decltype(Firms::proposal),
                   decltype(Firms::proposal_route)>();
 

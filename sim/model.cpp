@@ -294,6 +294,23 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     if (m->subsidy_destination < 0) fail("policy.rail_subsidy.destination", "unknown country");
   }
   if (!pol.route_risk.schedule.empty()) m->risk_corridor = parse_corridor(pol.route_risk.corridor);
+  for (const auto& [name, shock] : p.firms.productivity_shocks) {
+    const std::string key = "firms.productivity_shocks." + name;
+    Model::Shock s{name, std::max(0, shock.start - m->start), m->country_index(shock.country), -1,
+                   -1, shock.factor};
+    if (s.country < 0 || s.country >= m->n_firm_countries)
+      fail(key + ".country", "'" + shock.country + "' is not a country with firms");
+    for (int k = 0; k < kSectors; ++k)
+      if (shock.sector == kSectorNames[k]) s.sector = k;
+    if (shock.region != "all") {
+      const int node = m->network.node_index(shock.region);
+      s.region = node >= 0 ? m->region_of_node[node] : -1;
+      if (s.region < 0 || m->regions[s.region].country != s.country)
+        fail(key + ".region", "'" + shock.region + "' is not a region with firms in " +
+                                  shock.country + " (or \"all\")");
+    }
+    m->productivity_shocks.push_back(s);
+  }
   return m;
 }
 

@@ -77,6 +77,14 @@ struct Model {
   std::vector<std::vector<double>> price_local, fx_index, price_usd;
   // Per link: its freight driver in USD per TEU by day, or empty (network.links.*.freight_driver).
   std::vector<std::vector<double>> link_freight_usd_per_teu;
+  // Productivity shocks (firms.productivity_shocks), resolved: on day `day` (or at the start
+  // when earlier) firms of country, sector and region (-1: every region) get `factor`.
+  struct Shock {
+    std::string name;
+    int day, country, sector, region;
+    double factor;
+  };
+  std::vector<Shock> productivity_shocks;
   // Levers that name countries and corridors, resolved (-1: none).
   int subsidy_origin = -1, subsidy_destination = -1, risk_corridor = -1;
 

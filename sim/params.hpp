@@ -75,6 +75,16 @@ struct RegionSpec {
   std::optional<SectorArray> sectors;  // overrides the country's sector shares
 };
 
+// A lasting change of the productivity of a group of firms from a date (a lever): every
+// firm of the country's sector (in one region, or "all") produces `factor` times as much
+// from the same capital and labour.
+struct ProductivityShock {
+  Origin origin;
+  Date start;
+  std::string country, region, sector;
+  double factor = 1;
+};
+
 struct FirmParams {
   int count = 0;
   std::map<std::string, RegionSpec> regions;
@@ -95,6 +105,11 @@ struct FirmParams {
   double hire_rate = 0;   // share of labour gap closed per month
   int exit_months = 0;    // months of losses before a firm exits
   double entry_rate = 0;  // chance per month that a vacant slot gets a new firm
+  // Band around the fixed cost of exporting within which a firm keeps its status (sunk
+  // costs of entering foreign markets): it starts exporting when its export profit would
+  // exceed (1 + h) times the fixed cost and stops below (1 - h) times it.
+  double export_hysteresis = 0;
+  std::map<std::string, ProductivityShock> productivity_shocks;
 };
 
 struct EconomyParams {

@@ -86,22 +86,23 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
 
   st.firms.init(m, rng_, t);
 
-  // Orders per partnership reproduce the 2013 flows with the initial partnerships.
-  st.initial_partnerships.assign(nc * nc * kSectors, 0.0);
+  // Orders per partnership reproduce the base year's flows with the initial partnerships,
+  // each weighted by its exporter's orders at start (price_exports) and valued at its price.
+  st.firms.price_exports(m, t);
+  std::vector<double> initial_value(nc * nc * kSectors, 0.0);
   for (std::size_t i = 0; i < st.firms.size(); ++i)
     for (int k = 0; k < kSlots; ++k)
       if (st.firms.dest[i][k] != kNoPartner) {
         const int dc = m.country_of_node[st.firms.dest[i][k]];
-        st.initial_partnerships[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]] +=
-            1;
+        const int j = (st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i];
+        initial_value[j] += st.firms.order_weight[i] * st.firms.relative_price(t, i);
       }
   st.base_order_rate.assign(nc * nc * kSectors, 0.0);
   for (const auto& [o, by_dest] : m.params.trade.base_flows_usd_bn)
     for (const auto& [d, flows] : by_dest)
       for (int s = 0; s < kSectors; ++s) {
         const int k = (m.country_index(o) * nc + m.country_index(d)) * kSectors + s;
-        if (st.initial_partnerships[k] > 0)
-          st.base_order_rate[k] = flows[s] * 1e9 / 365.0 / st.initial_partnerships[k];
+        if (initial_value[k] > 0) st.base_order_rate[k] = flows[s] * 1e9 / 365.0 / initial_value[k];
       }
 
   std::vector<double> orders(st.firms.size(), 0.0);
@@ -111,9 +112,10 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
         const int dc = m.country_of_node[st.firms.dest[i][k]];
         orders[i] +=
             st.base_order_rate[(st.firms.country[i] * nc + dc) * kSectors + st.firms.sector[i]] *
-            m.gdp_index[dc][0];
+            st.firms.order_weight[i] * m.gdp_index[dc][0];
       }
   st.firms.add_export_capacity(m, orders);
+  st.firms.price_exports(m, t);  // the same prices, at the productivity the workforce gives
 
   st.share_total.assign(nfc * kSectors, 0.0);
   st.labour_total.assign(nfc * kSectors, 0.0);
@@ -126,6 +128,10 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
     tot.firms[cs] = 1;
     tot.active = 1;
     tot.wages_cents[st.firms.region[i]] = st.firms.daily_wages(m, i).cents();
+    tot.exporters[cs] = st.firms.exporter[i];
+    tot.exporter_tfp[cs] = st.firms.exporter[i] ? st.firms.tfp[i] : 0.0f;
+    tot.active_tfp[cs] = st.firms.tfp[i];
+    tot.active_firms[cs] = 1;
     return tot;
   }));
   st.output_before = m.base_output;
@@ -300,14 +306,23 @@ void Simulation::phase_routing(const DayContext& ctx) {
       t.demand_per_share[c * kSectors + s] = total > 0 ? d(s) / total : 0.0;
     }
   }
-  // Orders per partnership, in quantities. Goods: the buyer's real income (long-run income
-  // elasticity, trade.income_elasticity) and their price in the buyer's currency against
-  // the buyer's own prices (the real exchange rate, trade.fx_elasticity). Kazakh energy and
-  // metals sell at world prices: Kazakhstan takes the price, what it ships follows what it
-  // produces (its own growth), and its buyers' demand for them hardly moves with price in
-  // the short run (Hamilton 2009); their value follows the world price.
-  // Settlement costs are trade costs for China-Kazakhstan pairs: cheaper yuan settlement
-  // (RMB clearing) lowers them a little.
+  refresh_order_rates(ctx);
+}
+
+// Orders per partnership, in quantities. Goods: the buyer's real income (long-run income
+// elasticity, trade.income_elasticity) and their price in the buyer's currency against
+// the buyer's own prices (the real exchange rate, trade.fx_elasticity). Kazakh energy and
+// metals sell at world prices: Kazakhstan takes the price, what it ships follows what it
+// produces (its own growth), and its buyers' demand for them hardly moves with price in
+// the short run (Hamilton 2009); their value follows the world price.
+// Settlement costs are trade costs for China-Kazakhstan pairs: cheaper yuan settlement
+// (RMB clearing) lowers them a little.
+void Simulation::refresh_order_rates(const DayContext& ctx) {
+  const Model& m = ctx.model;
+  State& st = state_;
+  TradeTables& t = st.trade;
+  const auto& tp = m.params.trade;
+  const int nc = t.n_countries, day = ctx.day;
   const double settle =
       std::pow((1.0 + Settlement::expected_cost_bp(m, false) / 1e4) /
                    (1.0 + Settlement::expected_cost_bp(m, ctx.policy.rmb_clearing) / 1e4),
@@ -318,10 +333,12 @@ void Simulation::phase_routing(const DayContext& ctx) {
       const double buyer_growth = std::pow(m.gdp_index[dc][day], tp.income_elasticity);
       const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
       for (int s = 0; s < kSectors; ++s) {
+        // The origin's dollar price: its consumer prices times its exporters' price index.
+        const double index = oc < m.n_firm_countries ? t.export_index[oc * kSectors + s] : 1.0;
         const double relative =
             m.world_priced(oc, s)
                 ? 1.0
-                : std::pow(m.price_usd[oc][day] * buyer_currency, -tp.fx_elasticity);
+                : std::pow(m.price_usd[oc][day] * index * buyer_currency, -tp.fx_elasticity);
         const int k = (oc * nc + dc) * kSectors + s;
         const double growth = m.world_priced(oc, s) ? m.gdp_index[oc][day] : buyer_growth;
         t.order_rate[k] = st.base_order_rate[k] * growth * relative * (cnkz ? settle : 1.0);
@@ -331,6 +348,11 @@ void Simulation::phase_routing(const DayContext& ctx) {
 
 void Simulation::phase_production(const DayContext& ctx) {
   State& st = state_;
+  for (const auto& shock : ctx.model.productivity_shocks)
+    if (shock.day == ctx.day) {
+      st.firms.shock_productivity(shock);
+      st.events.push_back({ctx.day, "productivity", shock.name, shock.factor});
+    }
   const FirmTotals tot = st.firms.step(ctx, st.trade);
   for (int c = 0; c < ctx.model.n_firm_countries; ++c)
     for (int s = 0; s < kSectors; ++s) {
@@ -400,7 +422,14 @@ void Simulation::phase_accounting(const DayContext& ctx) {
   const Date tomorrow = ctx.date + 1;
   if (tomorrow.first_of_month()) {
     const int days_in_month = ctx.date.ymd().day;
-    add_month_totals(st.firms.month_end(ctx, days_in_month, st.month));
+    add_month_totals(st.firms.month_end(ctx, st.trade, days_in_month, st.month));
+    // Exporters' price index, for next month's orders.
+    const double sigma = 1.0 + m.params.trade.trade_elasticity;
+    for (int cs = 0; cs < m.n_firm_countries * kSectors; ++cs)
+      if (st.month.export_partners[cs] > 0)
+        st.trade.export_index[cs] =
+            std::pow(st.month.export_price_sum[cs] / st.month.export_partners[cs],
+                     1.0 / (1.0 - sigma));
     // Cash of firms that stopped producing, to their owners.
     for (std::size_t r = 0; r < m.regions.size(); ++r) {
       const Money paid = Money::cents(st.month.paid_out_cents[r]);

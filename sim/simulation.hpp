@@ -41,7 +41,6 @@ struct State {
   Ledger ledger;
   std::vector<Event> events;            // all events so far, in order
   std::vector<double> base_order_rate;  // [(oc * nc + dc) * kSectors + s]
-  std::vector<double> initial_partnerships;
   std::vector<double> share_total, labour_total;  // [firm country * kSectors + s]
   std::vector<SectorVector> output_before;        // yesterday's output per firm country
   double firms_active = 0;
@@ -67,7 +66,6 @@ struct State {
     v("ledger", ledger);
     v("events", events);
     v("base_order_rate", base_order_rate);
-    v("initial_partnerships", initial_partnerships);
     v("share_total", share_total);
     v("labour_total", labour_total);
     v("output_before", output_before);
@@ -137,6 +135,7 @@ class Simulation {
   void phase_accounting(const DayContext& ctx);
   void refresh_partner_choice(const DayContext& ctx);
   void add_month_totals(const MonthTotals& t);
+  void refresh_order_rates(const DayContext& ctx);
   void check_invariants(Money holdings_before) const;
 
   std::shared_ptr<const Model> model_;

@@ -93,6 +93,10 @@ BAD = [
     ("too_many_firms.yaml", "run.scale", 3, "the engine indexes at most 2147483647"),
     ("too_big_for_memory.yaml", "run.scale", 5, "this run needs about 105 GiB (firms 105 GiB"),
     ("bad_drivers_cell.yaml", "usd_kzt", 3, "not a number: 'n/a'"),
+    ("shock_region_abroad.yaml", "firms.productivity_shocks.cn_almaty.region", 5,
+     "'almaty' is not a region with firms in CN"),
+    ("shock_market_country.yaml", "firms.productivity_shocks.eu_makers.country", 4,
+     "'EU' is not a country with firms"),
 ]
 AT_FAULT = {"bad_drivers_cell.yaml": "data/bad_drivers.csv", "dup_in_base.yaml": "layers/dup_middle.yaml"}
 
@@ -224,6 +228,13 @@ SETS = [
     (["economy.base_year=2013.5"], "economy.base_year", "expected a whole number"),
     (["economy.fx_driver.XX=usd_kzt"], "economy.fx_driver.XX", "unknown country"),
     (["economy.price_driver.KZ=[1]"], "economy.price_driver.KZ", "expected a string"),
+    (["firms.export_hysteresis=1.5"], "firms.export_hysteresis", "out of range"),
+    (["firms.productivity_shocks.x={start: 2014-01-01, country: CN, region: xian}"],
+     "firms.productivity_shocks.x.sector", "missing required key"),
+    (["firms.productivity_shocks.x={start: 2014-01-01, country: CN, region: xian, "
+      "sector: steel, factor: 1.1}"], "firms.productivity_shocks.x.sector", "'steel' is not one of"),
+    (["firms.productivity_shocks.x={start: 2014-01-01, country: CN, region: xian, "
+      "sector: metals, factor: 0}"], "firms.productivity_shocks.x.factor", "out of range"),
 ]
 
 

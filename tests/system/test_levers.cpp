@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -291,6 +292,59 @@ TEST(Mechanisms, WeakerTengeLowersImportsFromChinaAndRaisesKazakhExportVolumes) 
   // Measured at 3,000 firms, 3 paired seeds: imports 0.67 (1.5^-1), volumes 1.21.
   EXPECT_LT(imports, 0.9) << "Kazakh imports from China (USD), weak tenge / baseline";
   EXPECT_GT(volume, 1.05) << "Kazakh export quantities to UZ and IR, weak tenge / baseline";
+}
+
+TEST(Mechanisms, ProductivityShockRaisesAGroupsExportsAndMarketShare) {
+  // Manufacturers of Xi'an 15% more productive from mid-2013: their export prices fall
+  // (constant markup over unit cost), buyers shift orders to them (CES over suppliers,
+  // sigma = 1 + trade.trade_elasticity) and more of them cover the fixed cost of
+  // exporting. Price-blind orders or selection unrelated to productivity would fail this.
+  const std::vector<std::string> base = {"run.start=2013-01-01", "run.end=2014-12-31"};
+  std::vector<std::string> shocked = base;
+  shocked.push_back(
+      "firms.productivity_shocks.xian={start: 2013-07-01, country: CN, region: xian, "
+      "sector: manufacturing, factor: 1.15}");
+  struct Group {
+    double exports = 0, all = 0, exporters = 0;
+  };
+  // Export sales settled in 2014 by Xi'an's manufacturers and by all Chinese ones, and
+  // Xi'an's manufacturing exporters at the end.
+  auto measure = [](const std::vector<std::string>& sets, std::uint64_t seed) {
+    const auto m = test::small_model(sets);
+    Simulation sim(m, seed);
+    const int xian = m->region_of_node[m->network.node_index("xian")];
+    Group g, at_2014;
+    auto sum = [&](const State& st, Group& out) {
+      const Firms& f = st.firms;
+      out = Group{};
+      for (std::size_t i = 0; i < f.size(); ++i) {
+        if (f.country[i] != m->cn || f.sector[i] != kManufacturing) continue;
+        out.all += f.exported_usd[i];
+        if (f.region[i] == xian) out.exports += f.exported_usd[i], out.exporters += f.exporter[i];
+      }
+    };
+    test::run(sim, [&](const Simulation& s) {
+      if (m->date(s.day()) == Date(2014, 1, 1)) sum(s.state(), at_2014);
+    });
+    sum(sim.state(), g);
+    return Group{g.exports - at_2014.exports, g.all - at_2014.all, g.exporters};
+  };
+  Group with{}, without{};
+  double share_with = 0, share_without = 0;
+  for (int r = 0; r < kReplicates; ++r) {
+    const Group a = measure(shocked, 100 + r), b = measure(base, 100 + r);
+    with.exports += a.exports, without.exports += b.exports;
+    with.exporters += a.exporters, without.exporters += b.exporters;
+    share_with += a.exports / a.all / kReplicates;
+    share_without += b.exports / b.all / kReplicates;
+  }
+  std::printf("Xi'an manufacturing exports x%.2f, share %.3f -> %.3f, exporters %.0f -> %.0f\n",
+              with.exports / without.exports, share_without, share_with, without.exporters,
+              with.exporters);
+  EXPECT_GT(with.exports / without.exports, 1.2) << "Xi'an manufacturers' export sales in 2014";
+  EXPECT_GT(share_with, share_without + 0.02)
+      << "their share of China's manufacturing exports: " << share_without << " -> " << share_with;
+  EXPECT_GT(with.exporters, without.exporters) << "more of them export";
 }
 
 TEST(Drivers, ARunStartingLaterStartsFromThatYearsLevels) {
