@@ -91,7 +91,7 @@ BAD = [
     ("two_documents.yaml", None, 4, "more than one YAML document"),
     ("deep_nesting.yaml", None, 66, "nested more than 64 levels deep"),
     ("too_many_firms.yaml", "run.scale", 3, "the engine indexes at most 2147483647"),
-    ("too_big_for_memory.yaml", "run.scale", 5, "this run needs about 105 GiB (firms 105 GiB"),
+    ("too_big_for_memory.yaml", "run.scale", 5, "this run needs about 109 GiB (firms 109 GiB"),
     ("bad_drivers_cell.yaml", "usd_kzt", 3, "not a number: 'n/a'"),
     ("shock_region_abroad.yaml", "firms.productivity_shocks.cn_almaty.region", 5,
      "'almaty' is not a region with firms in CN"),
@@ -298,7 +298,7 @@ def test_runs_too_big_for_memory_are_refused_before_they_start(tmp_path):
     # The baseline's estimate is about 140 MiB, most of it the shipment pool.
     refused(r, tmp_path, r"error: configs/baseline\.yaml:\d+: ", "trade.shipment_teu",
             "but CORRIDOR_MEMORY_LIMIT_MIB is 100.0 MiB")
-    assert re.search(r"needs about 1\d\d\.\d MiB \(firms 10\.8 MiB, shipment pool", r.stderr)
+    assert re.search(r"needs about 1\d\d\.\d MiB \(firms 1\d\.\d MiB, shipment pool", r.stderr)
     r = corridor_env(env | {"CORRIDOR_MEMORY_LIMIT_MIB": "lots"}, "run", "configs/baseline.yaml",
                      "-o", out, "--quiet")
     refused(r, tmp_path, r"error: environment: ", "CORRIDOR_MEMORY_LIMIT_MIB",
