@@ -258,10 +258,9 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     for (int s = 0; s < kSectors; ++s) input_share[c * kSectors + s] = m.io[c].col(s).sum();
   const double capital_cost_day = fp.depreciation_per_year / 365.0;
 
-  return deterministic_sum<FirmTotals>(size(), [&](std::size_t i) {
-    FirmTotals tot;
+  return deterministic_fold<FirmTotals>(size(), [&](std::size_t i, FirmTotals& tot) {
     proposal[i] = 0;
-    if (!active[i]) return tot;
+    if (!active[i]) return;
     const int c = country[i], s = sector[i], cs = c * kSectors + s;
     // Orders from partners; a partnership may end today.
     const auto w = ctx.rng.words(i, ctx.day, Purpose::kFirmDaily);
@@ -361,7 +360,6 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
         const bool pipe = s == kEnergy && od.pipe_end > od.pipe_begin;
         proposal_route[i][k] = (pipe ? od.pipe_begin : od.routes_begin) + pick;
       }
-    return tot;
   });
 }
 
@@ -370,8 +368,24 @@ MonthTotals Firms::month_end(const DayContext& ctx, const TradeTables& t, int da
   const Model& m = ctx.model;
   const FirmParams& fp = m.params.firms;
   const double sigma = 1.0 + m.params.trade.trade_elasticity;
-  return deterministic_sum<MonthTotals>(size(), [&](std::size_t i) {
-    MonthTotals tot;
+  // Per country-sector: R^sigma, and the relative prices r below which a firm starts and
+  // above which it stops exporting ((r / R)^(1-sigma) against (1 +- h) v*), so that only
+  // exporters need a power in the loop below.
+  const int ncs = m.n_firm_countries * kSectors;
+  std::array<double, kMaxFirmCountries * kSectors> index_pow{}, r_enter{}, r_leave{};
+  for (int cs = 0; cs < ncs; ++cs) {
+    index_pow[cs] = std::pow(t.export_index[cs], sigma);
+    const double cut = t.export_cutoff[cs];
+    r_enter[cs] = std::isfinite(cut) ? t.export_index[cs] *
+                                           std::pow(cut * (1.0 + fp.export_hysteresis),
+                                                    1.0 / (1.0 - sigma))
+                                     : 0.0;
+    r_leave[cs] = std::isfinite(cut) ? t.export_index[cs] *
+                                           std::pow(cut * (1.0 - fp.export_hysteresis),
+                                                    1.0 / (1.0 - sigma))
+                                     : 0.0;
+  }
+  return deterministic_fold<MonthTotals>(size(), [&](std::size_t i, MonthTotals& tot) {
     // A firm that does not produce pays its cash (which deliveries still settling may
     // change) out to its owners, so an entrant takes the slot without it.
     auto pay_out = [&] {
@@ -436,23 +450,22 @@ MonthTotals Firms::month_end(const DayContext& ctx, const TradeTables& t, int da
       // hold the extensive margin) and selection sorts firms by relative productivity.
       const int cs = country[i] * kSectors + sector[i];
       const double r_abs = relative_price(t, i);
-      const double r = r_abs / t.export_index[cs];
-      order_weight[i] = static_cast<float>(std::pow(r, -sigma));
-      const double cutoff = t.export_cutoff[cs];
-      if (std::isfinite(cutoff)) {
-        const double v = order_weight[i] * r;
-        if (!exporter[i] && v > cutoff * (1.0 + fp.export_hysteresis)) {
-          exporter[i] = 1;
-        } else if (exporter[i] && v < cutoff * (1.0 - fp.export_hysteresis)) {
-          exporter[i] = 0;
-          dest[i] = {kNoPartner, kNoPartner, kNoPartner, kNoPartner};
-          buyer[i] = {-1, -1, -1, -1};
-          backlog[i] = {0, 0, 0, 0};
-        }
+      if (!exporter[i] && r_abs < r_enter[cs]) {
+        exporter[i] = 1;
+      } else if (exporter[i] && !(r_abs < r_leave[cs])) {
+        exporter[i] = 0;
+        dest[i] = {kNoPartner, kNoPartner, kNoPartner, kNoPartner};
+        buyer[i] = {-1, -1, -1, -1};
+        backlog[i] = {0, 0, 0, 0};
+      }
+      double x = 0;  // r_abs^-sigma
+      if (exporter[i]) {
+        x = std::pow(r_abs, -sigma);
+        order_weight[i] = static_cast<float>(x * index_pow[cs]);
       }
       const int n = partners(i);
       tot.export_partners[cs] += n;
-      if (n > 0) tot.export_price_sum[cs] += n * std::pow(r_abs, 1.0 - sigma);
+      if (n > 0) tot.export_price_sum[cs] += n * x * r_abs;
       tot.exporters[cs] += exporter[i];
       tot.exporter_tfp[cs] += exporter[i] ? tfp[i] : 0.0f;
       tot.active_tfp[cs] += tfp[i];
@@ -467,7 +480,6 @@ MonthTotals Firms::month_end(const DayContext& ctx, const TradeTables& t, int da
     tot.firms[cs] += active[i];
     tot.active += active[i];
     if (active[i]) tot.wages_cents[region[i]] += daily_wages(m, i).cents();
-    return tot;
   });
 }
 

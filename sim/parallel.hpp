@@ -105,17 +105,19 @@ void parallel_for_chunks(std::size_t n_chunks, F&& body) {
 #endif
 }
 
-// Sum of value(i) over [0, n) with a fixed reduction tree. T must be a value type with
-// += (a double, or a struct of sums).
+// add(i, acc) adds firm i's part to acc, for every i in [0, n), with a fixed reduction
+// tree: the same tree, so the same bits, for any thread count. T must be a value type with
+// += (a double, or a struct of sums); adding in place spares a large T (arrays per
+// country-sector) being built and summed whole for every i.
 template <class T, class F>
-T deterministic_sum(std::size_t n, F&& value) {
+T deterministic_fold(std::size_t n, F&& add) {
 #ifdef CORRIDOR_TSAN
   std::vector<std::pair<std::size_t, std::size_t>> cut;
   detail::leaves(0, n, cut);
   std::vector<T> part(cut.size());
   detail::run_chunks(cut.size(), [&](std::size_t c) {
     T acc{};
-    for (std::size_t i = cut[c].first; i != cut[c].second; ++i) acc += value(i);
+    for (std::size_t i = cut[c].first; i != cut[c].second; ++i) add(i, acc);
     part[c] = acc;
   });
   std::size_t k = 0;
@@ -124,7 +126,7 @@ T deterministic_sum(std::size_t n, F&& value) {
   return tbb::parallel_deterministic_reduce(
       tbb::blocked_range<std::size_t>(0, n, kGrain), T{},
       [&](const tbb::blocked_range<std::size_t>& r, T acc) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) acc += value(i);
+        for (std::size_t i = r.begin(); i != r.end(); ++i) add(i, acc);
         return acc;
       },
       [](T a, const T& b) {
@@ -133,6 +135,12 @@ T deterministic_sum(std::size_t n, F&& value) {
       },
       tbb::simple_partitioner());
 #endif
+}
+
+// Sum of value(i) over [0, n) with the fixed reduction tree of deterministic_fold.
+template <class T, class F>
+T deterministic_sum(std::size_t n, F&& value) {
+  return deterministic_fold<T>(n, [&](std::size_t i, T& acc) { acc += value(i); });
 }
 
 }  // namespace corridor
