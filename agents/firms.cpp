@@ -169,15 +169,14 @@ void Firms::price_exports(const Model& m, TradeTables& t) {
     const int cs = country[i] * kSectors + sector[i];
     const double r = relative_price(t, i);
     order_weight[i] = static_cast<float>(std::pow(r, -sigma));
-    if (exporter[i])
-      t.export_cutoff[cs] =
-          std::min(t.export_cutoff[cs], std::pow(r, 1.0 - sigma));
+    if (exporter[i]) t.export_cutoff[cs] = std::min(t.export_cutoff[cs], std::pow(r, 1.0 - sigma));
   }
 }
 
 void Firms::shock_productivity(const Model::Shock& s) {
   for (std::size_t i = 0; i < size(); ++i)
-    if (country[i] == s.country && sector[i] == s.sector && (s.region < 0 || region[i] == s.region)) {
+    if (country[i] == s.country && sector[i] == s.sector &&
+        (s.region < 0 || region[i] == s.region)) {
       tfp[i] = static_cast<float>(tfp[i] * s.factor);
       capacity[i] = static_cast<float>(capacity[i] * s.factor);
     }
@@ -333,7 +332,6 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     profit_month[i] += static_cast<float>(profit);
     output_month[i] += static_cast<float>(out);
     tot.output[cs] += out;
-    tot.export_orders += orders;
     // Search for a new partner to fill an empty slot.
     if (exporter[i] && empty_slot)
       for (int k = 0; k < kSlots; ++k)
@@ -376,14 +374,14 @@ MonthTotals Firms::month_end(const DayContext& ctx, const TradeTables& t, int da
   for (int cs = 0; cs < ncs; ++cs) {
     index_pow[cs] = std::pow(t.export_index[cs], sigma);
     const double cut = t.export_cutoff[cs];
-    r_enter[cs] = std::isfinite(cut) ? t.export_index[cs] *
-                                           std::pow(cut * (1.0 + fp.export_hysteresis),
-                                                    1.0 / (1.0 - sigma))
-                                     : 0.0;
-    r_leave[cs] = std::isfinite(cut) ? t.export_index[cs] *
-                                           std::pow(cut * (1.0 - fp.export_hysteresis),
-                                                    1.0 / (1.0 - sigma))
-                                     : 0.0;
+    r_enter[cs] =
+        std::isfinite(cut)
+            ? t.export_index[cs] * std::pow(cut * (1.0 + fp.export_hysteresis), 1.0 / (1.0 - sigma))
+            : 0.0;
+    r_leave[cs] =
+        std::isfinite(cut)
+            ? t.export_index[cs] * std::pow(cut * (1.0 - fp.export_hysteresis), 1.0 / (1.0 - sigma))
+            : 0.0;
   }
   return deterministic_fold<MonthTotals>(size(), [&](std::size_t i, MonthTotals& tot) {
     // A firm that does not produce pays its cash (which deliveries still settling may

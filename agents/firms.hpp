@@ -73,7 +73,6 @@ struct TradeTables {
 struct FirmTotals {
   std::array<double, kMaxFirmCountries * kSectors> output{};
   double partnerships_cnkz = 0;
-  double export_orders = 0;
   // The day's cash flow of firms (profit, to the cent), in cents: an integer sum, exact in
   // any order. One number, not one per country or region: it is added once per firm and
   // day in the hot loop.
@@ -82,7 +81,6 @@ struct FirmTotals {
     for (std::size_t i = 0; i < output.size(); ++i) output[i] += o.output[i];
     cash_flow_cents += o.cash_flow_cents;
     partnerships_cnkz += o.partnerships_cnkz;
-    export_orders += o.export_orders;
     return *this;
   }
 };
@@ -98,8 +96,8 @@ struct MonthTotals {
   std::array<std::int64_t, kMaxRegions> wages_cents{};
   // Exporters: their number, partnerships and sum of partnerships * r^(1-sigma) (the
   // export price index), and the sums of productivity of exporters and of all active firms.
-  std::array<double, kMaxFirmCountries * kSectors> exporters{}, export_partners{}, export_price_sum{},
-      exporter_tfp{}, active_tfp{}, active_firms{};
+  std::array<double, kMaxFirmCountries * kSectors> exporters{}, export_partners{},
+      export_price_sum{}, exporter_tfp{}, active_tfp{}, active_firms{};
   template <class V>
   void visit(V& v) {
     v("share", share);

@@ -390,11 +390,13 @@ void read_sector_map(const Reader& r, const std::string& key,
 }
 
 void read_firms(const Reader& r, FirmParams& p) {
+  // clang-format off
   r.allow({"count", "regions", "sectors", "exporter_share", "partner_search_rate",
            "partner_break_rate", "contact_effect", "productivity_sigma", "capital_share",
            "utilisation_target", "price_adjustment", "price_elasticity", "capital_output_years",
            "inventory_days", "invest_rate", "depreciation_per_year", "hire_rate", "exit_months",
            "entry_rate", "export_hysteresis", "productivity_shocks"});
+  // clang-format on
   r.get("count", p.count, 10, 100000000);
   if (r.need("regions"))
     read_named(r.child("regions"), p.regions, [](const Reader& e, RegionSpec& s) {
@@ -431,8 +433,9 @@ void read_firms(const Reader& r, FirmParams& p) {
                  e.get("start", s.start);
                  e.get("country", s.country);
                  e.get("region", s.region);
-                 e.get("sector", s.sector,
-                       {"energy", "metals", "agriculture", "manufacturing", "logistics", "tourism"});
+                 e.get(
+                     "sector", s.sector,
+                     {"energy", "metals", "agriculture", "manufacturing", "logistics", "tourism"});
                  e.get("factor", s.factor, 0.01, 100);
                });
 }

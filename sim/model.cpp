@@ -296,8 +296,9 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
   if (!pol.route_risk.schedule.empty()) m->risk_corridor = parse_corridor(pol.route_risk.corridor);
   for (const auto& [name, shock] : p.firms.productivity_shocks) {
     const std::string key = "firms.productivity_shocks." + name;
-    Model::Shock s{name, std::max(0, shock.start - m->start), m->country_index(shock.country), -1,
-                   -1, shock.factor};
+    Model::Shock s{
+        name,        std::max(0, shock.start - m->start), m->country_index(shock.country), -1, -1,
+        shock.factor};
     if (s.country < 0 || s.country >= m->n_firm_countries)
       fail(key + ".country", "'" + shock.country + "' is not a country with firms");
     for (int k = 0; k < kSectors; ++k)

@@ -36,7 +36,7 @@ using KeyOrigins = std::map<std::string, Origin>;
 struct RunParams {
   Date start, end;
   std::uint64_t seed = 0;
-  double scale = 1.0;  // multiplies firm agent counts
+  double scale = 1.0;              // multiplies firm agent counts
   double shipment_pool_slots = 0;  // 0: sized from the flows and the number of firms
 };
 

@@ -427,9 +427,8 @@ void Simulation::phase_accounting(const DayContext& ctx) {
     const double sigma = 1.0 + m.params.trade.trade_elasticity;
     for (int cs = 0; cs < m.n_firm_countries * kSectors; ++cs)
       if (st.month.export_partners[cs] > 0)
-        st.trade.export_index[cs] =
-            std::pow(st.month.export_price_sum[cs] / st.month.export_partners[cs],
-                     1.0 / (1.0 - sigma));
+        st.trade.export_index[cs] = std::pow(
+            st.month.export_price_sum[cs] / st.month.export_partners[cs], 1.0 / (1.0 - sigma));
     // Cash of firms that stopped producing, to their owners.
     for (std::size_t r = 0; r < m.regions.size(); ++r) {
       const Money paid = Money::cents(st.month.paid_out_cents[r]);

@@ -39,8 +39,8 @@ struct State {
   RouteTables routes;
   DayOutcomes out;
   Ledger ledger;
-  std::vector<Event> events;            // all events so far, in order
-  std::vector<double> base_order_rate;  // [(oc * nc + dc) * kSectors + s]
+  std::vector<Event> events;                      // all events so far, in order
+  std::vector<double> base_order_rate;            // [(oc * nc + dc) * kSectors + s]
   std::vector<double> share_total, labour_total;  // [firm country * kSectors + s]
   std::vector<SectorVector> output_before;        // yesterday's output per firm country
   double firms_active = 0;
