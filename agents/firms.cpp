@@ -158,12 +158,23 @@ void Firms::price_exports(const Model& m, TradeTables& t) {
     den_all[cs] += 1;
   }
   t.tfp_ref.assign(ncs, 1.0);
+  t.cost_ref.assign(ncs, 1.0);
   t.export_index.assign(ncs, 1.0);
   t.export_cutoff.assign(ncs, std::numeric_limits<double>::infinity());
   for (int cs = 0; cs < ncs; ++cs)
     if (den[cs] > 0 || den_all[cs] > 0)
       t.tfp_ref[cs] = std::pow(den[cs] > 0 ? num[cs] / den[cs] : num_all[cs] / den_all[cs],
                                1.0 / (sigma - 1.0));
+  // Unit costs relative to the country-sector's, cost_ref / tfp, average 1 over capacity,
+  // so domestic sales and inputs are worth what the calibration says.
+  std::vector<double> cap_sum(ncs, 0.0), cap_over_tfp(ncs, 0.0);
+  for (std::size_t i = 0; i < size(); ++i) {
+    const int cs = country[i] * kSectors + sector[i];
+    cap_sum[cs] += capacity[i];
+    cap_over_tfp[cs] += capacity[i] / tfp[i];
+  }
+  for (int cs = 0; cs < ncs; ++cs)
+    if (cap_over_tfp[cs] > 0) t.cost_ref[cs] = cap_sum[cs] / cap_over_tfp[cs];
   // The marginal exporter of each country-sector just covers the fixed cost today.
   for (std::size_t i = 0; i < size(); ++i) {
     const int cs = country[i] * kSectors + sector[i];
@@ -316,11 +327,15 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     price[i] = static_cast<float>(
         std::clamp(price[i] * (1.0 + fp.price_adjustment * pressure), 0.25, 4.0));
     // Domestic revenue now; export revenue arrives when the buyer settles. Quantities are
-    // in base-year dollars; money at today's prices of the firm's country.
+    // in base-year dollars; money at today's prices of the firm's country. Productivity
+    // saves every input, intermediate ones included (labour and capital per unit of
+    // capacity already fall with it), and the firm prices at a markup over that unit cost
+    // at home as abroad, so a less productive firm charges more rather than losing money.
     const double p = t.price_level[c];
-    const double revenue = domestic * fill * price[i] * p;
-    const double cost = (m.wage_per_worker_day[c][s] * labour[i] + input_share[cs] * out +
-                         capital_cost_day * capital[i]) *
+    const double unit_cost = tfp[i] > 0 ? t.cost_ref[cs] / tfp[i] : 1.0;
+    const double revenue = domestic * fill * price[i] * unit_cost * p;
+    const double cost = (m.wage_per_worker_day[c][s] * labour[i] +
+                         input_share[cs] * out * unit_cost + capital_cost_day * capital[i]) *
                         p;
     const double profit = revenue - cost;
     // The firm pays daily_wages(m, i) to the households of its region and receives the

@@ -46,6 +46,9 @@ struct TradeTables {
   // index (r / export_index)^(1 - sigma) of the marginal exporter at start, who just
   // covers the fixed cost of exporting (selection into exporting).
   std::vector<double> tfp_ref, export_index, export_cutoff;
+  // The productivity whose unit cost is the country-sector's average (capacity-weighted,
+  // at start): a firm's unit cost, and its domestic price, are cost_ref / tfp of them.
+  std::vector<double> cost_ref;
   // Today's route choice table (owned by RouteTables): [(od * kSectors + s) * max_routes + k].
   const double* route_cdf = nullptr;
   int max_routes = 0;
@@ -63,6 +66,7 @@ struct TradeTables {
     v("contact_multiplier", contact_multiplier);
     v("shipment_value", shipment_value);
     v("tfp_ref", tfp_ref);
+    v("cost_ref", cost_ref);
     v("export_index", export_index);
     v("export_cutoff", export_cutoff);
     v.skip("route_cdf", route_cdf);  // points into RouteTables::cdf; Simulation::restored()
