@@ -454,12 +454,16 @@ void read_economy(const Reader& r, EconomyParams& p) {
       for (int i = 0; i < kSectors; ++i) e.get(kSectorNames[i], m[i], 0, 0.9);
     });
   r.get("wage_share", p.wage_share, 0, 0.9);
-  for (auto [key, map] :
+  // Plain variables, not structured bindings: clang 14 (the fuzz build) cannot capture those.
+  for (const auto& entry :
        {std::pair{"gdp_driver", &p.gdp_driver}, std::pair{"price_driver", &p.price_driver},
-        std::pair{"fx_driver", &p.fx_driver}})
+        std::pair{"fx_driver", &p.fx_driver}}) {
+    const char* key = entry.first;
+    auto* map = entry.second;
     if (r.need(key))
       r.child(key).each(
           [&](const std::string& c, const Reader&) { r.child(key).get(c, (*map)[c]); });
+  }
   r.get("base_year", p.base_year, 1990, 2100);
 }
 
