@@ -55,22 +55,29 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   }
   out.settlement_cost_bp = cost;
   out.settlement_expected_cost_bp = expected_cost_bp(m, ctx.policy.rmb_clearing);
-  // Currency choices in parallel (each a draw keyed to the shipment); payments in order.
+  // Currency choices in parallel (each a draw keyed to the consignment); payments in order.
+  Consignments& con = ships.consignments;
+  auto is_cnkz = [&](std::int32_t s) {
+    const int oc = ships.origin_country[s], dc = ships.dest_country[s];
+    return (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
+  };
   parallel_for_index(ships.n_delivered, [&](std::size_t k) {
     const std::int32_t s = ships.delivered[k];
-    const int oc = ships.origin_country[s], dc = ships.dest_country[s];
-    int currency = kUSD;
-    if ((oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn)) {
-      const double u =
-          Rng::unit(ctx.rng.words(ships.uid[s], ctx.day, Purpose::kSettlement)[0]) * sum;
-      currency = 0;
-      while (currency < kCurrencies - 1 && cdf[currency] <= u) ++currency;
+    const bool cnkz = is_cnkz(s);
+    for (std::int32_t c = ships.first[s]; c >= 0; c = con.next[c]) {
+      int currency = kUSD;
+      if (cnkz) {
+        const double u =
+            Rng::unit(ctx.rng.words(con.uid[c], ctx.day, Purpose::kSettlement)[0]) * sum;
+        currency = 0;
+        while (currency < kCurrencies - 1 && cdf[currency] <= u) ++currency;
+      }
+      con.currency[c] = static_cast<std::uint8_t>(currency);
     }
-    ships.currency[s] = static_cast<std::uint8_t>(currency);
   });
-  auto fee_of = [&](std::int32_t s) {
-    return ships.value[s].basis_points(
-        static_cast<std::int64_t>(std::llround(spread[ships.currency[s]])));
+  auto fee_of = [&](std::int32_t c) {
+    return con.value[c].basis_points(
+        static_cast<std::int64_t>(std::llround(spread[con.currency[c]])));
   };
   // Payments touch two firms each. Chunks of firms apply, in delivery order, the payments
   // that concern their own firms, so each firm sees the same sequence whatever the threads.
@@ -78,42 +85,45 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   // deliveries once per chunk stays cheap.
   const std::size_t n_firms = firms.size(), n_chunks = 8,
                     chunk = (n_firms + n_chunks - 1) / n_chunks;
-  parallel_for_chunks(n_chunks, [&](std::size_t c) {
-    const std::size_t lo = c * chunk, hi = std::min(n_firms, lo + chunk);
-    for (std::size_t k = 0; k < ships.n_delivered; ++k) {
-      const std::int32_t s = ships.delivered[k];
-      const Money v = ships.value[s];
-      // The buyer pays the full value and takes the goods into stock, to sell. Buying stock
-      // swaps cash for an asset: it is not a loss in the month it arrives (counting it as one
-      // made importers that had just restocked exit after exit_months, and their partnerships
-      // with them). The cost of what production uses is in input_share x output.
-      const std::int32_t b = ships.buyer[s];
-      if (b >= 0 && static_cast<std::size_t>(b) >= lo && static_cast<std::size_t>(b) < hi) {
-        firms.cash[b] -= v;
-        firms.inventory[b] += static_cast<float>(v.usd());
+  parallel_for_chunks(n_chunks, [&](std::size_t ck) {
+    const std::size_t lo = ck * chunk, hi = std::min(n_firms, lo + chunk);
+    for (std::size_t k = 0; k < ships.n_delivered; ++k)
+      for (std::int32_t c = ships.first[ships.delivered[k]]; c >= 0; c = con.next[c]) {
+        const Money v = con.value[c];
+        // The buyer pays the full value and takes the goods into stock, to sell. Buying
+        // stock swaps cash for an asset: it is not a loss in the month it arrives (counting
+        // it as one made importers that had just restocked exit after exit_months, and their
+        // partnerships with them). The cost of what production uses is in input_share x
+        // output.
+        const std::int32_t b = con.buyer[c];
+        if (b >= 0 && static_cast<std::size_t>(b) >= lo && static_cast<std::size_t>(b) < hi) {
+          firms.cash[b] -= v;
+          firms.inventory[b] += static_cast<float>(v.usd());
+        }
+        // The exporter receives the value less the bank's spread.
+        const std::size_t e = static_cast<std::size_t>(con.exporter[c]);
+        if (e >= lo && e < hi) {
+          const Money net = v - fee_of(c);
+          firms.cash[e] += net;
+          firms.profit_month[e] += static_cast<float>(net.usd());
+          firms.exported_usd[e] += static_cast<float>(v.usd());
+        }
       }
-      // The exporter receives the value less the bank's spread.
-      const std::size_t e = static_cast<std::size_t>(ships.exporter[s]);
-      if (e >= lo && e < hi) {
-        const Money net = v - fee_of(s);
-        firms.cash[e] += net;
-        firms.profit_month[e] += static_cast<float>(net.usd());
-        firms.exported_usd[e] += static_cast<float>(v.usd());
-      }
-    }
   });
   for (std::size_t k = 0; k < ships.n_delivered; ++k) {
     const std::int32_t s = ships.delivered[k];
-    const Money v = ships.value[s];
-    const int oc = ships.origin_country[s], dc = ships.dest_country[s];
-    ledger.received += v;
-    ledger.in_transit -= v;
-    // A market outside the model pays from the rest of the world; the spread goes to the
-    // banks of the exporter's country.
-    if (ships.buyer[s] < 0) acc.from_row(kRowGoods, v);
-    acc.banks_receive(oc, fee_of(s), kRowGoods);
-    if ((oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn))
-      out.settled_cnkz_usd[ships.currency[s]] += v.usd();
+    const int oc = ships.origin_country[s];
+    const bool cnkz = is_cnkz(s);
+    for (std::int32_t c = ships.first[s]; c >= 0; c = con.next[c]) {
+      const Money v = con.value[c];
+      ledger.received += v;
+      ledger.in_transit -= v;
+      // A market outside the model pays from the rest of the world; the spread goes to the
+      // banks of the exporter's country.
+      if (con.buyer[c] < 0) acc.from_row(kRowGoods, v);
+      acc.banks_receive(oc, fee_of(c), kRowGoods);
+      if (cnkz) out.settled_cnkz_usd[con.currency[c]] += v.usd();
+    }
     ships.release(s);
   }
   ships.n_delivered = 0;

@@ -1,6 +1,7 @@
 #include "agents/shipments.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -179,14 +180,22 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
   }
 }
 
-void Shipments::init(std::size_t capacity) {
+void Consignments::init(std::size_t capacity) {
+  value.assign(capacity, Money());
+  for (auto* v : {&exporter, &buyer, &next}) v->assign(capacity, -1);
+  uid.assign(capacity, 0);
+  currency.assign(capacity, 0);
+  free.resize(capacity);
+  for (std::size_t i = 0; i < capacity; ++i) free[i] = static_cast<std::int32_t>(capacity - 1 - i);
+  high_water = 0;
+}
+
+void Shipments::init(std::size_t capacity, std::size_t consignment_capacity) {
   state.assign(capacity, ShipState::kFree);
   value.assign(capacity, Money());
   for (auto* v : {&teu, &days_left}) v->assign(capacity, 0.0f);
-  for (auto* v : {&route, &exporter, &buyer, &queued_day}) v->assign(capacity, -1);
-  for (auto* v : {&leg, &sector, &origin_country, &dest_country, &arrived, &currency})
-    v->assign(capacity, 0);
-  uid.assign(capacity, 0);
+  for (auto* v : {&route, &queued_day, &first}) v->assign(capacity, -1);
+  for (auto* v : {&leg, &sector, &origin_country, &dest_country, &arrived}) v->assign(capacity, 0);
   free_slots.resize(capacity);
   // Lowest slots are used first, so iteration stays within high_water.
   for (std::size_t i = 0; i < capacity; ++i)
@@ -195,9 +204,17 @@ void Shipments::init(std::size_t capacity) {
   n_delivered = 0;
   high_water = 0;
   next_uid = 0;
+  consignments.init(consignment_capacity);
 }
 
 void Shipments::release(std::int32_t s) {
+  for (std::int32_t c = first[s]; c >= 0;) {
+    const std::int32_t n = consignments.next[c];
+    consignments.next[c] = -1;
+    consignments.free.push_back(c);
+    c = n;
+  }
+  first[s] = -1;
   state[s] = ShipState::kFree;
   free_slots.push_back(s);
 }
@@ -239,32 +256,86 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     part[big] += total - given;
     for (int k = 0; k < np; ++k) to[k] += part[k];
   };
-  for_chunks([&](std::size_t c) {
-    std::size_t n = 0;
-    const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
-    for (std::size_t i = c * kDispatchChunk; i < end; ++i)
-      if (firms.proposal[i]) n += std::popcount(firms.proposal[i]);
-    chunks_[c].proposals = n;
-  });
-  std::size_t total = 0;
-  for (auto& c : chunks_) {
-    c.first = total;
-    total += c.proposals;
+  // A proposal is a full load, a shipment of its own, or a part load for the forwarder of
+  // its route and sector (key).
+  const std::size_t n_keys = net.routes().size() * kSectors;
+  auto full_load = [&](std::size_t i, int k) {
+    return firms.backlog[i][k] >= trade.shipment_value[firms.sector[i]];
+  };
+  if (key_used_.size() != n_keys) {
+    key_used_.assign(n_keys, 0);
+    group_slot_.assign(n_keys, -1);
+    group_tail_.assign(n_keys, -1);
   }
-  const std::size_t available = free_slots.size();
-  const std::size_t committed = std::min(total, available);
-  deferred += total - committed;  // backlogs stay with their firms until a slot is free
-
+  std::fill(key_used_.begin(), key_used_.end(), 0);
   for_chunks([&](std::size_t c) {
-    Chunk& ch = chunks_[c];
-    ch.reset();
-    std::size_t g = ch.first;
+    std::size_t n = 0, full = 0;
     const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
     for (std::size_t i = c * kDispatchChunk; i < end; ++i) {
       if (!firms.proposal[i]) continue;
       for (int k = 0; k < kSlots; ++k) {
-        if (!(firms.proposal[i] >> k & 1) || g >= available) continue;
-        const std::int32_t slot = free_slots[available - 1 - g];
+        if (!(firms.proposal[i] >> k & 1)) continue;
+        ++n;
+        if (full_load(i, k))
+          ++full;
+        else
+          std::atomic_ref<std::uint8_t>(
+              key_used_[firms.proposal_route[i][k] * kSectors + firms.sector[i]])
+              .store(1, std::memory_order_relaxed);
+      }
+    }
+    chunks_[c].proposals = n;
+    chunks_[c].full = full;
+  });
+  std::size_t total = 0, total_full = 0;
+  for (auto& c : chunks_) {
+    c.first = total;
+    c.first_full = total_full;
+    total += c.proposals;
+    total_full += c.full;
+  }
+  // The day's proposals are committed in firm order as far as there are consignments and,
+  // for full loads, shipments, keeping one shipment for each forwarder with part loads.
+  const std::size_t groups =
+      static_cast<std::size_t>(std::count(key_used_.begin(), key_used_.end(), 1));
+  const std::size_t available = free_slots.size();
+  const std::size_t available_cons = consignments.free.size();
+  std::size_t committed = std::min(total, available_cons);
+  if (available < groups) {
+    committed = 0;
+  } else if (total_full > available - groups) {
+    const std::size_t for_full = available - groups;
+    for (const Chunk& ch : chunks_) {
+      if (ch.first_full + ch.full <= for_full) continue;
+      std::size_t g = ch.first, f = ch.first_full;
+      const std::size_t c = static_cast<std::size_t>(&ch - chunks_.data());
+      const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
+      for (std::size_t i = c * kDispatchChunk; i < end && f < for_full + 1; ++i)
+        for (int k = 0; k < kSlots; ++k) {
+          if (!(firms.proposal[i] >> k & 1)) continue;
+          if (full_load(i, k) && f++ == for_full) {
+            committed = std::min(committed, g);
+            break;
+          }
+          ++g;
+        }
+      break;
+    }
+  }
+  deferred += total - committed;  // backlogs stay with their firms until there is room
+
+  Consignments& con = consignments;
+  for_chunks([&](std::size_t c) {
+    Chunk& ch = chunks_[c];
+    ch.reset();
+    std::size_t g = ch.first, f = ch.first_full;
+    const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
+    for (std::size_t i = c * kDispatchChunk; i < end && g < committed; ++i) {
+      if (!firms.proposal[i]) continue;
+      for (int k = 0; k < kSlots; ++k) {
+        if (!(firms.proposal[i] >> k & 1) || g >= committed) continue;
+        const bool full = full_load(i, k);
+        const std::int32_t ci = con.free[available_cons - 1 - g];
         const std::uint64_t id = next_uid + g++;
         const int s = firms.sector[i];
         const OdPair& od = m.ods[m.od_of[firms.region[i] * nn + firms.dest[i][k]]];
@@ -294,20 +365,31 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         firms.profit_month[i] +=
             static_cast<float>((subsidy - fee_transit - fee_nodes - freight).usd());
 
-        state[slot] = ShipState::kMoving;
-        value[slot] = v;
-        teu[slot] = static_cast<float>(units);
-        route[slot] = r;
-        exporter[slot] = static_cast<std::int32_t>(i);
-        buyer[slot] = firms.buyer[i][k];
-        sector[slot] = static_cast<std::uint8_t>(s);
-        origin_country[slot] = static_cast<std::uint8_t>(od.origin_country);
-        dest_country[slot] = static_cast<std::uint8_t>(od.dest_country);
-        uid[slot] = id;
-        leg[slot] = 0;
-        days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(path, 0)]);
+        con.value[ci] = v;
+        con.exporter[ci] = static_cast<std::int32_t>(i);
+        con.buyer[ci] = firms.buyer[i][k];
+        con.uid[ci] = id;
+        con.next[ci] = -1;
+        ch.high_water = std::max<std::size_t>(ch.high_water, ci + 1);
+        if (full) {
+          const std::int32_t slot = free_slots[available - 1 - f++];
+          state[slot] = ShipState::kMoving;
+          value[slot] = v;
+          teu[slot] = static_cast<float>(units);
+          route[slot] = r;
+          first[slot] = ci;
+          sector[slot] = static_cast<std::uint8_t>(s);
+          origin_country[slot] = static_cast<std::uint8_t>(od.origin_country);
+          dest_country[slot] = static_cast<std::uint8_t>(od.dest_country);
+          leg[slot] = 0;
+          days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(path, 0)]);
+          ++ch.full_committed;
+        } else {
+          ch.parts.push_back({ci, r, static_cast<float>(units), static_cast<std::uint8_t>(s),
+                              static_cast<std::uint8_t>(od.origin_country),
+                              static_cast<std::uint8_t>(od.dest_country)});
+        }
 
-        ch.high_water = std::max<std::size_t>(ch.high_water, slot + 1);
         ch.route_teu[r] += units;
         ch.shipped += v;
         ch.transit_fees += fee_transit;
@@ -322,10 +404,49 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
       }
     }
   });
-  free_slots.resize(available - committed);
-  next_uid += committed;
+  std::size_t full_committed = 0;
   for (const Chunk& ch : chunks_) {
-    high_water = std::max(high_water, ch.high_water);
+    full_committed += ch.full_committed;
+    con.high_water = std::max(con.high_water, ch.high_water);
+  }
+  for (std::size_t f = available - full_committed; f < available; ++f)
+    high_water = std::max<std::size_t>(high_water, free_slots[f] + 1);
+  free_slots.resize(available - full_committed);
+  con.free.resize(available_cons - committed);
+  next_uid += committed;
+  // The forwarders' shipments, in the order of their first part load; each lists its
+  // consignments in firm order.
+  std::vector<std::int32_t> keys_opened;
+  for (const Chunk& ch : chunks_)
+    for (const Part& p : ch.parts) {
+      const std::size_t key = static_cast<std::size_t>(p.route) * kSectors + p.sector;
+      std::int32_t slot = group_slot_[key];
+      if (slot < 0) {
+        slot = free_slots.back();
+        free_slots.pop_back();
+        high_water = std::max<std::size_t>(high_water, slot + 1);
+        group_slot_[key] = slot;
+        keys_opened.push_back(static_cast<std::int32_t>(key));
+        state[slot] = ShipState::kMoving;
+        value[slot] = Money();
+        teu[slot] = 0.0f;
+        route[slot] = p.route;
+        first[slot] = p.consignment;
+        sector[slot] = p.sector;
+        origin_country[slot] = p.origin_country;
+        dest_country[slot] = p.dest_country;
+        leg[slot] = 0;
+        days_left[slot] =
+            static_cast<float>(infra.link_days[net.leg_link(net.routes()[p.route], 0)]);
+      } else {
+        con.next[group_tail_[key]] = p.consignment;
+      }
+      group_tail_[key] = p.consignment;
+      value[slot] += con.value[p.consignment];
+      teu[slot] += p.teu;
+    }
+  for (std::int32_t key : keys_opened) group_slot_[key] = group_tail_[key] = -1;
+  for (const Chunk& ch : chunks_) {
     ledger.shipped += ch.shipped;
     ledger.in_transit += ch.shipped;
     // Freight to the carriers of each link's country, node fees to the government of each

@@ -68,18 +68,51 @@ struct RouteTables {
                bool reference);
 };
 
+// Consignments: one exporter's goods for one buyer, in a preallocated pool. A full load
+// travels as a shipment of its own; part loads booked on the same day for the same route
+// and sector are consolidated by a forwarder into one shipment (groupage, as LCL cargo is
+// in practice), and settled consignment by consignment on delivery. So the number of
+// shipments, and the pool and queues they need, follow the trade, not how many firm agents
+// carry it.
+struct Consignments {
+  std::vector<Money> value;
+  std::vector<std::int32_t> exporter, buyer;
+  std::vector<std::int32_t> next;  // the next consignment of the same shipment, or -1
+  std::vector<std::uint64_t> uid;  // keys the settlement's currency draw
+  std::vector<std::uint8_t> currency;
+  std::vector<std::int32_t> free;  // stack, lowest slots on top
+  std::size_t high_water = 0;
+
+  template <class V>
+  void visit(V& v) {
+    v("high_water", high_water);
+    v.prefix("value", value, high_water);
+    v.prefix("exporter", exporter, high_water);
+    v.prefix("buyer", buyer, high_water);
+    v.prefix("next", next, high_water);
+    v.prefix("uid", uid, high_water);
+    v.prefix("currency", currency, high_water);
+    v.tail("free", free, capacity() - high_water);
+  }
+  void init(std::size_t capacity);
+  std::size_t capacity() const { return value.size(); }
+  std::size_t active() const { return capacity() - free.size(); }
+};
+
 struct Shipments {
   std::vector<ShipState> state;
-  std::vector<Money> value;
+  std::vector<Money> value;  // the sum of its consignments'
   std::vector<float> teu, days_left;
-  std::vector<std::int32_t> route, exporter, buyer, queued_day;
-  std::vector<std::uint8_t> leg, sector, origin_country, dest_country, arrived, currency;
-  std::vector<std::uint64_t> uid;
+  std::vector<std::int32_t> route, queued_day;
+  std::vector<std::int32_t> first;  // its first consignment
+  std::vector<std::uint8_t> leg, sector, origin_country, dest_country, arrived;
   std::vector<std::int32_t> free_slots;  // stack
   std::vector<std::int32_t> delivered;   // today's deliveries, in order
   std::size_t n_delivered = 0, high_water = 0;
   std::uint64_t next_uid = 0;
-  std::uint64_t deferred = 0;  // proposals not shipped because the pool was full
+  // Proposals not shipped because the shipment or consignment pool was full.
+  std::uint64_t deferred = 0;
+  Consignments consignments;
 
   // Checkpoints (sim/visit.hpp). Slots at or above high_water have never been used, so
   // only the pool's first high_water slots are state, and the free list (a stack, lowest
@@ -93,25 +126,26 @@ struct Shipments {
     v.prefix("teu", teu, high_water);
     v.prefix("days_left", days_left, high_water);
     v.prefix("route", route, high_water);
-    v.prefix("exporter", exporter, high_water);
-    v.prefix("buyer", buyer, high_water);
     v.prefix("queued_day", queued_day, high_water);
+    v.prefix("first", first, high_water);
     v.prefix("leg", leg, high_water);
     v.prefix("sector", sector, high_water);
     v.prefix("origin_country", origin_country, high_water);
     v.prefix("dest_country", dest_country, high_water);
     v.skip("arrived", arrived);  // made and used within move()
-    v.prefix("currency", currency, high_water);
-    v.prefix("uid", uid, high_water);
     v.tail("free_slots", free_slots, capacity() - high_water);
     v.skip("delivered", delivered);  // made in move(), used in settlement the same day
     v("n_delivered", n_delivered);
     v("next_uid", next_uid);
     v("deferred", deferred);
+    v("consignments", consignments);
     v.skip("chunks", chunks_);  // scratch of dispatch(), recomputed every day
+    v.skip("group_slot", group_slot_);
+    v.skip("group_tail", group_tail_);
+    v.skip("key_used", key_used_);
   }
 
-  void init(std::size_t capacity);
+  void init(std::size_t capacity, std::size_t consignment_capacity);
   std::size_t capacity() const { return state.size(); }
   std::size_t active() const { return capacity() - free_slots.size(); }
 
@@ -126,20 +160,32 @@ struct Shipments {
                        double carry);
   void depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s, double carry);
   bool on_pipeline(const DayContext& ctx, std::int32_t s) const;
+  // Frees shipment s and its consignments.
   void release(std::int32_t s);
 
  private:
   // Firms per chunk of the parallel dispatch; fixed, so results do not depend on threads.
   static constexpr std::size_t kDispatchChunk = 4096;
+  // A part load committed today, waiting for its forwarder's shipment.
+  struct Part {
+    std::int32_t consignment, route;
+    float teu;
+    std::uint8_t sector, origin_country, dest_country;
+  };
   struct Chunk {
-    std::size_t proposals = 0, first = 0, high_water = 0;
+    // Proposals (each a consignment) and full loads among them (each a shipment), and where
+    // the chunk's start in the day's order of each.
+    std::size_t proposals = 0, full = 0, first = 0, first_full = 0, full_committed = 0;
+    std::size_t high_water = 0;
+    std::vector<Part> parts;
     Money shipped, transit_fees, border_fees, rail_subsidy;
     std::array<Money, kMaxFirmCountries + 1> freight_to{}, node_fees_to{};  // by payee
     std::vector<double> exports, exports_real, route_teu;
     std::array<double, kCorridors> transit_teu{};
     double kz_handled_teu = 0;
     void reset() {
-      high_water = 0;
+      high_water = full_committed = 0;
+      parts.clear();
       shipped = transit_fees = border_fees = rail_subsidy = Money();
       freight_to.fill(Money());
       node_fees_to.fill(Money());
@@ -151,6 +197,10 @@ struct Shipments {
     }
   };
   std::vector<Chunk> chunks_;
+  // Today's groupage shipment and its last consignment per route and sector (-1: none yet),
+  // and the keys part loads proposed today.
+  std::vector<std::int32_t> group_slot_, group_tail_;
+  std::vector<std::uint8_t> key_used_;  // set through std::atomic_ref, in parallel
 };
 
 }  // namespace corridor

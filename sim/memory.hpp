@@ -14,7 +14,9 @@ double firm_agents(const Params& p);
 
 // Shipment slots allocated at the start (the pool never grows): room for the longest
 // plausible pipeline of trips at the base flows, plus part loads of every partnership.
-double shipment_pool_slots(const Params& p, double n_firms);
+double shipment_pool_slots(const Params& p);
+// Consignments: one per full load in the pool, and the part loads in flight.
+double consignment_slots(const Params& p, double n_firms);
 
 struct MemoryEstimate {
   double firms = 0;      // agent arrays

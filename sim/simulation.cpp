@@ -50,8 +50,8 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
   st.accounts.init(m);
 
   // Shipment pool sized for the longest plausible pipeline of trips, so it never grows.
-  const auto pool = static_cast<std::size_t>(shipment_pool_slots(m.params, m.n_firms));
-  st.shipments.init(pool);
+  const auto pool = static_cast<std::size_t>(shipment_pool_slots(m.params));
+  st.shipments.init(pool, static_cast<std::size_t>(consignment_slots(m.params, m.n_firms)));
   st.crossings.init(m.network.crossings().size(), pool);
   st.out.resize(nc, static_cast<int>(m.network.crossings().size()), nfc);
 
@@ -226,6 +226,12 @@ void Simulation::check_invariants(Money holdings_before) const {
   for (std::size_t s = 0; s < st.shipments.capacity(); ++s)
     busy += st.shipments.state[s] != ShipState::kFree;
   if (busy != st.shipments.active()) throw std::logic_error("shipment pool free list out of step");
+  std::size_t listed = 0;
+  for (std::size_t s = 0; s < st.shipments.capacity(); ++s)
+    for (std::int32_t c = st.shipments.first[s]; c >= 0; c = st.shipments.consignments.next[c])
+      ++listed;
+  if (listed != st.shipments.consignments.active())
+    throw std::logic_error("consignment free list out of step with the shipments' lists");
 }
 
 void Simulation::run(Recorder* recorder, const std::function<void(int)>& progress, int until) {

@@ -110,8 +110,11 @@ int bench(int argc, char** argv) {
   // What the refusal of oversized runs (sim/memory.hpp) predicted, to compare with the peak.
   std::printf("estimated_mib %.1f  (%s)\n", estimate_memory(model->params).total() / (1 << 20),
               estimate_memory(model->params).describe().c_str());
-  std::printf("shipments_active %zu  high_water %zu  pool %zu\n", sim.state().shipments.active(),
-              sim.state().shipments.high_water, sim.state().shipments.capacity());
+  const Shipments& ships = sim.state().shipments;
+  std::printf("shipments_active %zu  high_water %zu  pool %zu\n", ships.active(), ships.high_water,
+              ships.capacity());
+  std::printf("consignments_active %zu  high_water %zu  pool %zu\n", ships.consignments.active(),
+              ships.consignments.high_water, ships.consignments.capacity());
   if (checkpoint_every > 0)
     std::printf(
         "checkpoints %d  every %d days  write_s %.3f  %.2f%% of wall  last_mib %.1f  "
