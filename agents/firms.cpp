@@ -315,8 +315,11 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     inventory[i] = static_cast<float>(available - sales);
     // Orders are quantities; the backlog holds their value at base-year dollar prices, at
     // the firm's relative price.
+    // Productivity sets the firm's relative export price and its unit cost: one division.
+    const bool productive = tfp[i] > 0;  // not in a country-sector without base output
+    const double inv_tfp = productive ? 1.0 / tfp[i] : 0.0;
     if (orders > 0) {
-      const double r = relative_price(t, i);
+      const double r = t.tfp_ref[cs] * inv_tfp;
       for (int k = 0; k < kSlots; ++k) {
         order[k] *= r;
         backlog[i][k] += static_cast<float>(order[k] * fill);
@@ -332,7 +335,7 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     // capacity already fall with it), and the firm prices at a markup over that unit cost
     // at home as abroad, so a less productive firm charges more rather than losing money.
     const double p = t.price_level[c];
-    const double unit_cost = tfp[i] > 0 ? t.cost_ref[cs] / tfp[i] : 1.0;
+    const double unit_cost = productive ? t.cost_ref[cs] * inv_tfp : 1.0;
     const double revenue = domestic * fill * price[i] * unit_cost * p;
     const double cost = (m.wage_per_worker_day[c][s] * labour[i] +
                          input_share[cs] * out * unit_cost + capital_cost_day * capital[i]) *

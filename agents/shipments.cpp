@@ -257,7 +257,8 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     for (int k = 0; k < np; ++k) to[k] += part[k];
   };
   // A proposal is a full load, a shipment of its own, or a part load for the forwarder of
-  // its route and sector (key).
+  // its route and sector (key), who fills loads: a forwarder's shipment takes part loads
+  // until it holds a full load (shipment_teu), then the next one starts.
   const std::size_t n_keys = net.routes().size() * kSectors;
   auto full_load = [&](std::size_t i, int k) {
     return firms.backlog[i][k] >= trade.shipment_value[firms.sector[i]];
@@ -270,34 +271,42 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
   std::fill(key_used_.begin(), key_used_.end(), 0);
   for_chunks([&](std::size_t c) {
     std::size_t n = 0, full = 0;
+    double part_teu = 0;
     const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
     for (std::size_t i = c * kDispatchChunk; i < end; ++i) {
       if (!firms.proposal[i]) continue;
       for (int k = 0; k < kSlots; ++k) {
         if (!(firms.proposal[i] >> k & 1)) continue;
         ++n;
-        if (full_load(i, k))
+        if (full_load(i, k)) {
           ++full;
-        else
+        } else {
           std::atomic_ref<std::uint8_t>(
               key_used_[firms.proposal_route[i][k] * kSectors + firms.sector[i]])
               .store(1, std::memory_order_relaxed);
+          part_teu += firms.backlog[i][k] / tp.value_per_teu_usd[firms.sector[i]];
+        }
       }
     }
     chunks_[c].proposals = n;
     chunks_[c].full = full;
+    chunks_[c].part_teu = part_teu;
   });
   std::size_t total = 0, total_full = 0;
+  double part_teu = 0;
   for (auto& c : chunks_) {
     c.first = total;
     c.first_full = total_full;
     total += c.proposals;
     total_full += c.full;
+    part_teu += c.part_teu;
   }
   // The day's proposals are committed in firm order as far as there are consignments and,
-  // for full loads, shipments, keeping one shipment for each forwarder with part loads.
+  // for full loads, shipments, keeping back enough for the forwarders: one shipment per
+  // route and sector with part loads and one per full load they can fill.
   const std::size_t groups =
-      static_cast<std::size_t>(std::count(key_used_.begin(), key_used_.end(), 1));
+      static_cast<std::size_t>(std::count(key_used_.begin(), key_used_.end(), 1)) +
+      static_cast<std::size_t>(std::ceil(part_teu / tp.shipment_teu)) + 1;
   const std::size_t available = free_slots.size();
   const std::size_t available_cons = consignments.free.size();
   std::size_t committed = std::min(total, available_cons);
@@ -444,6 +453,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
       group_tail_[key] = p.consignment;
       value[slot] += con.value[p.consignment];
       teu[slot] += p.teu;
+      if (teu[slot] >= tp.shipment_teu) group_slot_[key] = -1;  // a full load: it leaves
     }
   for (std::int32_t key : keys_opened) group_slot_[key] = group_tail_[key] = -1;
   for (const Chunk& ch : chunks_) {

@@ -177,6 +177,7 @@ struct Shipments {
     // the chunk's start in the day's order of each.
     std::size_t proposals = 0, full = 0, first = 0, first_full = 0, full_committed = 0;
     std::size_t high_water = 0;
+    double part_teu = 0;  // the part loads' TEU
     std::vector<Part> parts;
     Money shipped, transit_fees, border_fees, rail_subsidy;
     std::array<Money, kMaxFirmCountries + 1> freight_to{}, node_fees_to{};  // by payee
