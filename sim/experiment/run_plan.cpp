@@ -166,9 +166,10 @@ std::string deferral_warning(const RunResult& r) {
   return "warning: " + r.output + ": " + std::to_string(r.shipments_deferred) +
          " shipment proposals found no free slot in the pool of " +
          std::to_string(r.shipment_pool_slots) +
-         " shipments and waited (attribute shipments_deferred): trade and transit are "
-         "understated; give the pool more slots (run.shipment_pool_slots, about 83 bytes "
-         "each), or run fewer firms (firms.count, run.scale)\n";
+         " shipments (or no free consignment) and waited (attribute shipments_deferred): "
+         "trade and transit are understated; give the pool more slots "
+         "(run.shipment_pool_slots, about 70 bytes each), or run fewer firms (firms.count, "
+         "run.scale)\n";
 }
 
 RunResult execute(const RunPlan& plan, const std::function<void(int, int)>& progress) {

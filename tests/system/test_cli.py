@@ -295,10 +295,10 @@ def test_runs_too_big_for_memory_are_refused_before_they_start(tmp_path):
     out = tmp_path / "x.h5"
     env = {"CORRIDOR_MEMORY_LIMIT_MIB": "100"}
     r = corridor_env(env, "run", "configs/baseline.yaml", "-o", out, "--quiet")
-    # The baseline's estimate is about 140 MiB, most of it the shipment pool.
+    # The baseline's estimate is about 170 MiB, most of it the shipment and consignment pools.
     refused(r, tmp_path, r"error: configs/baseline\.yaml:\d+: ", "trade.shipment_teu",
             "but CORRIDOR_MEMORY_LIMIT_MIB is 100.0 MiB")
-    assert re.search(r"needs about 1\d\d\.\d MiB \(firms 1\d\.\d MiB, shipment pool", r.stderr)
+    assert re.search(r"needs about 1\d\d\.\d MiB \(firms 1\d\.\d MiB, shipments and consignments", r.stderr)
     r = corridor_env(env | {"CORRIDOR_MEMORY_LIMIT_MIB": "lots"}, "run", "configs/baseline.yaml",
                      "-o", out, "--quiet")
     refused(r, tmp_path, r"error: environment: ", "CORRIDOR_MEMORY_LIMIT_MIB",
@@ -318,7 +318,7 @@ def test_runs_short_of_shipment_slots_say_so(tmp_path):
                  "run.shipment_pool_slots=300")
     assert r.returncode == 0, r.stderr
     assert re.search(r"warning: .*d\.h5: \d+ shipment proposals found no free slot in the pool "
-                     r"of 300 shipments", r.stderr), r.stderr
+                     r"of 300 shipments \(or no free consignment\)", r.stderr), r.stderr
     assert "run.shipment_pool_slots" in r.stderr
     assert "warning: " in corridor("summary", out).stdout
     r = corridor("run", "configs/baseline.yaml", "-o", out, "--quiet", "--set",
