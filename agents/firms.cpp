@@ -313,11 +313,11 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     const double sales = std::min(demand, available);
     const double fill = demand > 0 ? sales / demand : 1.0;
     inventory[i] = static_cast<float>(available - sales);
-    // Orders are quantities; the backlog holds their value at base-year dollar prices, at
-    // the firm's relative price.
     // Productivity sets the firm's relative export price and its unit cost: one division.
     const bool productive = tfp[i] > 0;  // not in a country-sector without base output
     const double inv_tfp = productive ? 1.0 / tfp[i] : 0.0;
+    // Orders are quantities; the backlog holds their value at base-year dollar prices, at
+    // the firm's relative price.
     if (orders > 0) {
       const double r = t.tfp_ref[cs] * inv_tfp;
       for (int k = 0; k < kSlots; ++k) {

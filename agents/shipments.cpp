@@ -207,6 +207,18 @@ void Shipments::init(std::size_t capacity, std::size_t consignment_capacity) {
   consignments.init(consignment_capacity);
 }
 
+void Shipments::open(const Network& net, const Infrastructure& infra, std::int32_t slot, int r,
+                     int s, int origin, int dest, std::int32_t first_consignment) {
+  state[slot] = ShipState::kMoving;
+  route[slot] = r;
+  first[slot] = first_consignment;
+  sector[slot] = static_cast<std::uint8_t>(s);
+  origin_country[slot] = static_cast<std::uint8_t>(origin);
+  dest_country[slot] = static_cast<std::uint8_t>(dest);
+  leg[slot] = 0;
+  days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(net.routes()[r], 0)]);
+}
+
 void Shipments::release(std::int32_t s) {
   for (std::int32_t c = first[s]; c >= 0;) {
     const std::int32_t n = consignments.next[c];
@@ -313,23 +325,19 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
   if (available < groups) {
     committed = 0;
   } else if (total_full > available - groups) {
+    // Too few slots for the full loads: the commit stops at the first full load without
+    // one, found in the chunk where the full loads run out.
     const std::size_t for_full = available - groups;
-    for (const Chunk& ch : chunks_) {
-      if (ch.first_full + ch.full <= for_full) continue;
-      std::size_t g = ch.first, f = ch.first_full;
-      const std::size_t c = static_cast<std::size_t>(&ch - chunks_.data());
-      const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
-      for (std::size_t i = c * kDispatchChunk; i < end && f < for_full + 1; ++i)
-        for (int k = 0; k < kSlots; ++k) {
-          if (!(firms.proposal[i] >> k & 1)) continue;
-          if (full_load(i, k) && f++ == for_full) {
-            committed = std::min(committed, g);
-            break;
-          }
-          ++g;
-        }
-      break;
-    }
+    std::size_t c = 0;
+    while (chunks_[c].first_full + chunks_[c].full <= for_full) ++c;
+    std::size_t g = chunks_[c].first, f = chunks_[c].first_full;
+    const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
+    for (std::size_t i = c * kDispatchChunk; i < end && f <= for_full; ++i)
+      for (int k = 0; k < kSlots && f <= for_full; ++k) {
+        if (!(firms.proposal[i] >> k & 1)) continue;
+        if (full_load(i, k) && f++ == for_full) committed = std::min(committed, g);
+        ++g;
+      }
   }
   deferred += total - committed;  // backlogs stay with their firms until there is room
 
@@ -382,16 +390,9 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         ch.high_water = std::max<std::size_t>(ch.high_water, ci + 1);
         if (full) {
           const std::int32_t slot = free_slots[available - 1 - f++];
-          state[slot] = ShipState::kMoving;
+          open(net, infra, slot, r, s, od.origin_country, od.dest_country, ci);
           value[slot] = v;
           teu[slot] = static_cast<float>(units);
-          route[slot] = r;
-          first[slot] = ci;
-          sector[slot] = static_cast<std::uint8_t>(s);
-          origin_country[slot] = static_cast<std::uint8_t>(od.origin_country);
-          dest_country[slot] = static_cast<std::uint8_t>(od.dest_country);
-          leg[slot] = 0;
-          days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(path, 0)]);
           ++ch.full_committed;
         } else {
           ch.parts.push_back({ci, r, static_cast<float>(units), static_cast<std::uint8_t>(s),
@@ -425,28 +426,21 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
   next_uid += committed;
   // The forwarders' shipments, in the order of their first part load; each lists its
   // consignments in firm order.
-  std::vector<std::int32_t> keys_opened;
+  auto key_of = [](const Part& p) {
+    return static_cast<std::size_t>(p.route) * kSectors + p.sector;
+  };
   for (const Chunk& ch : chunks_)
     for (const Part& p : ch.parts) {
-      const std::size_t key = static_cast<std::size_t>(p.route) * kSectors + p.sector;
+      const std::size_t key = key_of(p);
       std::int32_t slot = group_slot_[key];
       if (slot < 0) {
         slot = free_slots.back();
         free_slots.pop_back();
         high_water = std::max<std::size_t>(high_water, slot + 1);
         group_slot_[key] = slot;
-        keys_opened.push_back(static_cast<std::int32_t>(key));
-        state[slot] = ShipState::kMoving;
+        open(net, infra, slot, p.route, p.sector, p.origin_country, p.dest_country, p.consignment);
         value[slot] = Money();
         teu[slot] = 0.0f;
-        route[slot] = p.route;
-        first[slot] = p.consignment;
-        sector[slot] = p.sector;
-        origin_country[slot] = p.origin_country;
-        dest_country[slot] = p.dest_country;
-        leg[slot] = 0;
-        days_left[slot] =
-            static_cast<float>(infra.link_days[net.leg_link(net.routes()[p.route], 0)]);
       } else {
         con.next[group_tail_[key]] = p.consignment;
       }
@@ -455,7 +449,9 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
       teu[slot] += p.teu;
       if (teu[slot] >= tp.shipment_teu) group_slot_[key] = -1;  // a full load: it leaves
     }
-  for (std::int32_t key : keys_opened) group_slot_[key] = group_tail_[key] = -1;
+  // What is still open leaves as it is; tomorrow's forwarders start afresh.
+  for (const Chunk& ch : chunks_)
+    for (const Part& p : ch.parts) group_slot_[key_of(p)] = -1;
   for (const Chunk& ch : chunks_) {
     ledger.shipped += ch.shipped;
     ledger.in_transit += ch.shipped;

@@ -164,6 +164,10 @@ struct Shipments {
   void release(std::int32_t s);
 
  private:
+  // Starts shipment `slot` on its first leg, with its first consignment; value and TEU are
+  // the caller's.
+  void open(const Network& net, const Infrastructure& infra, std::int32_t slot, int r, int s,
+            int origin, int dest, std::int32_t first_consignment);
   // Firms per chunk of the parallel dispatch; fixed, so results do not depend on threads.
   static constexpr std::size_t kDispatchChunk = 4096;
   // A part load committed today, waiting for its forwarder's shipment.
@@ -198,8 +202,8 @@ struct Shipments {
     }
   };
   std::vector<Chunk> chunks_;
-  // Today's groupage shipment and its last consignment per route and sector (-1: none yet),
-  // and the keys part loads proposed today.
+  // The open groupage shipment per route and sector (-1: none) and its last consignment,
+  // and the keys of today's part loads.
   std::vector<std::int32_t> group_slot_, group_tail_;
   std::vector<std::uint8_t> key_used_;  // set through std::atomic_ref, in parallel
 };

@@ -64,9 +64,10 @@ constexpr double kPanelFirmBytes = 4 + 4 + 2 * 32 + 8 + 8 + 8;
 // run peaks about 8 MiB lower, so short runs are overestimated by that much.
 constexpr double kFixedBytes = 33.0 * (1 << 20);
 
-// Part loads in flight per firm agent, beyond the full loads the shipment pool holds: the
-// baseline peaks at 1.14 per firm in 2013 (at 10^5 and 10^6 firms alike) and at 0.38 in
-// 2030 (10^5), when more partnerships fill whole loads.
+// Consignments per firm agent beyond one per shipment slot: the baseline's consignments in
+// flight peak at 1.14 per firm in 2013 (at 10^5 and 10^6 firms alike) and at 2.05 per firm
+// in 2030 (10^5), when shipments in flight (mostly full loads of one consignment each) peak
+// at 1.67 per firm.
 constexpr double kConsignmentsPerFirm = 2.0;
 
 constexpr double kGiB = 1024.0 * 1024 * 1024;
