@@ -1,9 +1,11 @@
 #include "agents/crossings.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "agents/infrastructure.hpp"
 #include "agents/shipments.hpp"
+#include "sim/network.hpp"
 
 namespace corridor {
 
@@ -16,6 +18,23 @@ void Crossings::init(std::size_t n, std::size_t pool_capacity) {
   head_done.assign(n, 0.0);
   congested_days.assign(n, 0);
   utilisation.assign(n, 0.0);
+  booked_arrivals.assign(n * kHorizon, 0.0);
+  projected_queue.assign(n * (kHorizon + 1), 0.0);
+}
+
+void Crossings::project(const Infrastructure& infra, const Network& net) {
+  for (std::size_t x = 0; x < queue_teu.size(); ++x) {
+    const double cap = infra.node_capacity[net.crossings()[x]];
+    double* q = &projected_queue[x * (kHorizon + 1)];
+    const double* a = &booked_arrivals[x * kHorizon];
+    q[0] = queue_teu[x];
+    for (int k = 0; k < kHorizon; ++k) q[k + 1] = std::max(0.0, q[k] + a[k] - cap);
+  }
+}
+
+double Crossings::queue_ahead(int x, double days) const {
+  const int k = std::clamp(static_cast<int>(std::ceil(days)), 0, kHorizon);
+  return projected_queue[static_cast<std::size_t>(x) * (kHorizon + 1) + k];
 }
 
 void Crossings::push(int x, std::int32_t shipment, double teu) {

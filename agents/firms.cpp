@@ -8,6 +8,20 @@
 
 namespace corridor {
 
+namespace {
+// A partnership's day in the part-load cycle: fixed for the slot, spread evenly over the
+// cycle (splitmix64 of the slot's index; the same for every seed, so a seed changes which
+// orders are placed, not the timetable).
+int schedule_phase(std::size_t firm, int slot, int cycle) {
+  std::uint64_t z = static_cast<std::uint64_t>(firm) * kSlots + static_cast<std::uint64_t>(slot);
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return static_cast<int>(z % static_cast<std::uint64_t>(cycle));
+}
+}  // namespace
+
 void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
   const std::size_t n = m.n_firms;
   region.resize(n);
@@ -357,14 +371,30 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
           try_partner(m, t, i, k, ctx.rng.words(i, ctx.day, Purpose::kPartnerSearch), false);
           break;
         }
-    // Propose a shipment for every partner whose backlog fills a load, or holds
-    // max_wait_days of orders (a part load, so small firms do not wait for months).
-    const double wait = m.params.trade.max_wait_days;
+    // Propose a shipment for every partner whose backlog fills a load, and for every
+    // partner whose part-load day it is: a forwarder's groupage to a destination leaves on
+    // a schedule, each partnership on its own day of a max_wait_days cycle. A rule such as
+    // "ship once the backlog holds W days of orders" would tie departures to today's order
+    // rate, which every firm reads from the same route costs: a jump in a queue lowers
+    // every threshold at once, those loads leave together, and again W days later, until
+    // most of the economy ships in fortnightly pulses.
+    const int cycle = m.params.trade.max_wait_days;
+    std::array<int, kSlots> phase{};
+    for (int k = 0; k < kSlots; ++k) phase[k] = schedule_phase(i, k, cycle);
+    // A run starts in the middle of trade, not with every backlog empty: each partnership
+    // holds what it has received since its last departure (for those that ship full
+    // loads, the same fraction of a load).
+    if (ctx.day == 0 && orders > 0)
+      for (int k = 0; k < kSlots; ++k) {
+        const double since = (phase[k] + cycle - 1) % cycle;  // days since its last departure
+        backlog[i][k] +=
+            static_cast<float>(std::min(order[k] * since, t.shipment_value[s] * since / cycle));
+      }
     bool drawn = false;
     std::array<std::uint32_t, 4> u{};
     for (int k = 0; k < kSlots; ++k)
       if (dest[i][k] != kNoPartner && backlog[i][k] > 0 &&
-          backlog[i][k] >= std::min(t.shipment_value[s], order[k] * wait)) {
+          (backlog[i][k] >= t.shipment_value[s] || (ctx.day + phase[k]) % cycle == 0)) {
         proposal[i] |= static_cast<std::uint8_t>(1u << k);
         // The route, by one uniform draw against today's logit table; drawn here, in
         // parallel, so that dispatch only commits.

@@ -97,6 +97,7 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
       }
       t += reference ? net.links()[l].days : infra.link_days[l];
       if (n == route.destination || route.pipeline) continue;
+      const double arrive = t;
       t += reference ? m.base_processing_days[n] : ctx.policy.processing_days[n];
       const int x = net.nodes()[n].crossing;
       if (x >= 0) {
@@ -105,8 +106,14 @@ void RouteTables::compute(const DayContext& ctx, const Infrastructure& infra,
         if (capn <= 0)
           ok = false;
         else if (!reference) {
-          t += rp.expected_queue_weight * crossings.queue_teu[x] / capn;
-          if (crossings.queue_teu[x] > rp.max_queue_days * capn) accepting = false;
+          // The queue a load booked today would find on arrival, from what the railways
+          // have already booked through the crossing (Crossings::project), not today's
+          // queue: otherwise every shipper books while the queue is short, the loads
+          // arrive together days later, and the crossing swings between a long queue and
+          // none.
+          const double wait = crossings.queue_ahead(x, arrive) / capn;
+          t += rp.expected_queue_weight * wait;
+          if (wait > rp.max_queue_days) accepting = false;
         }
       }
     }
@@ -500,6 +507,44 @@ void Shipments::dwell_or_depart(const DayContext& ctx, const Infrastructure& inf
 
 bool Shipments::on_pipeline(const DayContext& ctx, std::int32_t s) const {
   return ctx.model.network.routes()[route[s]].pipeline;
+}
+
+void Shipments::book_ahead(const DayContext& ctx, const Infrastructure& infra,
+                           Crossings& crossings) const {
+  const Network& net = ctx.model.network;
+  constexpr int kH = Crossings::kHorizon;
+  std::fill(crossings.booked_arrivals.begin(), crossings.booked_arrivals.end(), 0.0);
+  for (std::size_t i = 0; i < high_water; ++i) {
+    const ShipState st = state[i];
+    if (teu[i] <= 0 ||
+        (st != ShipState::kMoving && st != ShipState::kDwell && st != ShipState::kQueued))
+      continue;
+    const Route& r = net.routes()[route[i]];
+    int l = leg[i];
+    // Days until the end of leg l is reached; a queued shipment is counted as leaving now.
+    double rem;
+    if (st == ShipState::kMoving) {
+      rem = days_left[i];
+    } else {
+      const double here =
+          st == ShipState::kDwell ? days_left[i] : ctx.policy.processing_days[net.leg_end(r, l)];
+      if (++l >= r.n_legs) continue;
+      rem = here + infra.link_days[net.leg_link(r, l)];
+    }
+    for (; l < r.n_legs; ++l) {
+      const int n = net.leg_end(r, l);
+      if (n == r.destination) break;
+      const int x = net.nodes()[n].crossing;
+      // Move() counts a countdown down by one each day and arrives when it is spent: a
+      // shipment rem days away arrives in the move of day ceil(rem) - 1 from today.
+      const int k = std::max(0, static_cast<int>(std::ceil(rem)) - 1);
+      if (k >= kH) break;
+      if (x >= 0) crossings.booked_arrivals[static_cast<std::size_t>(x) * kH + k] += teu[i];
+      if (l + 1 < r.n_legs)
+        rem += ctx.policy.processing_days[n] + infra.link_days[net.leg_link(r, l + 1)];
+    }
+  }
+  crossings.project(infra, net);
 }
 
 void Shipments::move(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings) {

@@ -155,6 +155,10 @@ struct Shipments {
                 DayOutcomes& out);
   // Moves every shipment one day; arrivals are handled in slot order.
   void move(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings);
+  // Fills crossings.booked_arrivals: the TEU of every shipment on its way to a crossing,
+  // by the day it gets there at today's link and processing times (queues ahead of it on
+  // the way are not counted).
+  void book_ahead(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings) const;
   // Shipment s is cleared at `node`: it spends the node's processing days, then departs.
   void dwell_or_depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s, int node,
                        double carry);

@@ -133,7 +133,7 @@ struct TradeParams {
   std::map<std::string, std::string> market_nodes;  // destination country -> node name
   SectorArray value_per_teu_usd{};
   double shipment_teu = 0;
-  double max_wait_days = 0;  // a part load ships once it holds this many days of orders
+  int max_wait_days = 0;  // a partnership's part loads leave every max_wait_days days
   double trade_elasticity = 0;
   double oil_elasticity_energy = 0;
   double oil_elasticity_metals = 0;

@@ -278,6 +278,7 @@ void Simulation::phase_routing(const DayContext& ctx) {
     if (c < m.n_firm_countries) t.price_level[c] = m.price_usd[c][day];
     for (int s = 0; s < kSectors; ++s) t.export_price[c * kSectors + s] = m.export_price(c, s, day);
   }
+  st.shipments.book_ahead(ctx, st.infrastructure, st.crossings);
   st.routes.compute(ctx, st.infrastructure, st.crossings, false);
   t.route_cdf = st.routes.cdf.data();
   t.max_routes = st.routes.max_routes;
