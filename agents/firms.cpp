@@ -9,16 +9,21 @@
 namespace corridor {
 
 namespace {
-// A partnership's day in the part-load cycle: fixed for the slot, spread evenly over the
-// cycle (splitmix64 of the slot's index; the same for every seed, so a seed changes which
-// orders are placed, not the timetable).
-int schedule_phase(std::size_t firm, int slot, int cycle) {
-  std::uint64_t z = static_cast<std::uint64_t>(firm) * kSlots + static_cast<std::uint64_t>(slot);
-  z += 0x9e3779b97f4a7c15ULL;
+// A firm's day in the part-load cycle: splitmix64 of its index mapped onto the cycle by a
+// multiplication (no division in the hot loop); the same for every seed, so a seed
+// changes which orders are placed, not the timetable. Its partnerships leave a quarter of
+// a cycle apart (part_load_day).
+int firm_phase(std::size_t firm, int cycle) {
+  std::uint64_t z = static_cast<std::uint64_t>(firm) + 0x9e3779b97f4a7c15ULL;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   z ^= z >> 31;
-  return static_cast<int>(z % static_cast<std::uint64_t>(cycle));
+  return static_cast<int>(((z >> 32) * static_cast<std::uint64_t>(cycle)) >> 32);
+}
+
+int part_load_day(int firm_phase, int slot, int cycle) {
+  const int d = firm_phase + slot * cycle / kSlots;
+  return d >= cycle ? d - cycle : d;
 }
 }  // namespace
 
@@ -281,6 +286,10 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
   for (int c = 0; c < m.n_firm_countries; ++c)
     for (int s = 0; s < kSectors; ++s) input_share[c * kSectors + s] = m.io[c].col(s).sum();
   const double capital_cost_day = fp.depreciation_per_year / 365.0;
+  // Part loads leave every `cycle` days; a slot leaves today if its part-load day is
+  // (cycle - day mod cycle) mod cycle.
+  const int cycle = m.params.trade.max_wait_days;
+  const int today = (cycle - ctx.day % cycle) % cycle;
 
   return deterministic_fold<FirmTotals>(size(), [&](std::size_t i, FirmTotals& tot) {
     proposal[i] = 0;
@@ -378,23 +387,27 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     // rate, which every firm reads from the same route costs: a jump in a queue lowers
     // every threshold at once, those loads leave together, and again W days later, until
     // most of the economy ships in fortnightly pulses.
-    const int cycle = m.params.trade.max_wait_days;
-    std::array<int, kSlots> phase{};
-    for (int k = 0; k < kSlots; ++k) phase[k] = schedule_phase(i, k, cycle);
+    int phase = -1;  // the firm's, computed when a slot needs it
+    auto due = [&](int k) {
+      if (phase < 0) phase = firm_phase(i, cycle);
+      return part_load_day(phase, k, cycle) == today;
+    };
     // A run starts in the middle of trade, not with every backlog empty: each partnership
     // holds what it has received since its last departure (for those that ship full
     // loads, the same fraction of a load).
-    if (ctx.day == 0 && orders > 0)
+    if (ctx.day == 0 && orders > 0) {
+      phase = firm_phase(i, cycle);
       for (int k = 0; k < kSlots; ++k) {
-        const double since = (phase[k] + cycle - 1) % cycle;  // days since its last departure
+        const double since = (part_load_day(phase, k, cycle) + cycle - 1) % cycle;
         backlog[i][k] +=
             static_cast<float>(std::min(order[k] * since, t.shipment_value[s] * since / cycle));
       }
+    }
     bool drawn = false;
     std::array<std::uint32_t, 4> u{};
     for (int k = 0; k < kSlots; ++k)
       if (dest[i][k] != kNoPartner && backlog[i][k] > 0 &&
-          (backlog[i][k] >= t.shipment_value[s] || (ctx.day + phase[k]) % cycle == 0)) {
+          (backlog[i][k] >= t.shipment_value[s] || due(k))) {
         proposal[i] |= static_cast<std::uint8_t>(1u << k);
         // The route, by one uniform draw against today's logit table; drawn here, in
         // parallel, so that dispatch only commits.

@@ -40,7 +40,7 @@ double Settlement::expected_cost_bp(const Model& m, bool clearing) {
 }
 
 void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, Ledger& ledger,
-                        Accounts& acc, DayOutcomes& out) const {
+                        Accounts& acc, DayOutcomes& out) {
   const Model& m = ctx.model;
   const auto& sp = m.params.settlement;
   const auto cost = cost_bp(m, ctx.policy.rmb_clearing);
@@ -55,30 +55,38 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   }
   out.settlement_cost_bp = cost;
   out.settlement_expected_cost_bp = expected_cost_bp(m, ctx.policy.rmb_clearing);
-  // Currency choices in parallel (each a draw keyed to the consignment); payments in order.
-  Consignments& con = ships.consignments;
-  auto is_cnkz = [&](std::int32_t s) {
-    const int oc = ships.origin_country[s], dc = ships.dest_country[s];
-    return (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
-  };
-  parallel_for_index(ships.n_delivered, [&](std::size_t k) {
+  // The day's consignments, in delivery order.
+  const Consignments& con = ships.consignments;
+  day.exporter.clear(), day.buyer.clear(), day.value.clear(), day.uid.clear();
+  day.origin.clear(), day.cnkz.clear();
+  for (std::size_t k = 0; k < ships.n_delivered; ++k) {
     const std::int32_t s = ships.delivered[k];
-    const bool cnkz = is_cnkz(s);
+    const int oc = ships.origin_country[s], dc = ships.dest_country[s];
+    const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
     for (std::int32_t c = ships.first[s]; c >= 0; c = con.next[c]) {
-      int currency = kUSD;
-      if (cnkz) {
-        const double u =
-            Rng::unit(ctx.rng.words(con.uid[c], ctx.day, Purpose::kSettlement)[0]) * sum;
-        currency = 0;
-        while (currency < kCurrencies - 1 && cdf[currency] <= u) ++currency;
-      }
-      con.currency[c] = static_cast<std::uint8_t>(currency);
+      day.exporter.push_back(con.exporter[c]);
+      day.buyer.push_back(con.buyer[c]);
+      day.value.push_back(con.value[c]);
+      day.uid.push_back(con.uid[c]);
+      day.origin.push_back(static_cast<std::uint8_t>(oc));
+      day.cnkz.push_back(cnkz);
     }
+  }
+  const std::size_t n = day.value.size();
+  day.currency.resize(n);
+  day.fee.resize(n);
+  // Currency choices in parallel (each a draw keyed to the consignment); payments in order.
+  parallel_for_index(n, [&](std::size_t j) {
+    int currency = kUSD;
+    if (day.cnkz[j]) {
+      const double u = Rng::unit(ctx.rng.words(day.uid[j], ctx.day, Purpose::kSettlement)[0]) * sum;
+      currency = 0;
+      while (currency < kCurrencies - 1 && cdf[currency] <= u) ++currency;
+    }
+    day.currency[j] = static_cast<std::uint8_t>(currency);
+    day.fee[j] =
+        day.value[j].basis_points(static_cast<std::int64_t>(std::llround(spread[currency])));
   });
-  auto fee_of = [&](std::int32_t c) {
-    return con.value[c].basis_points(
-        static_cast<std::int64_t>(std::llround(spread[con.currency[c]])));
-  };
   // Payments touch two firms each. Chunks of firms apply, in delivery order, the payments
   // that concern their own firms, so each firm sees the same sequence whatever the threads.
   // Eight chunks: enough for the threads of a node, few enough that scanning the day's
@@ -87,45 +95,39 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
                     chunk = (n_firms + n_chunks - 1) / n_chunks;
   parallel_for_chunks(n_chunks, [&](std::size_t ck) {
     const std::size_t lo = ck * chunk, hi = std::min(n_firms, lo + chunk);
-    for (std::size_t k = 0; k < ships.n_delivered; ++k)
-      for (std::int32_t c = ships.first[ships.delivered[k]]; c >= 0; c = con.next[c]) {
-        const Money v = con.value[c];
-        // The buyer pays the full value and takes the goods into stock, to sell. Buying
-        // stock swaps cash for an asset: it is not a loss in the month it arrives (counting
-        // it as one made importers that had just restocked exit after exit_months, and their
-        // partnerships with them). The cost of what production uses is in input_share x
-        // output.
-        const std::int32_t b = con.buyer[c];
-        if (b >= 0 && static_cast<std::size_t>(b) >= lo && static_cast<std::size_t>(b) < hi) {
-          firms.cash[b] -= v;
-          firms.inventory[b] += static_cast<float>(v.usd());
-        }
-        // The exporter receives the value less the bank's spread.
-        const std::size_t e = static_cast<std::size_t>(con.exporter[c]);
-        if (e >= lo && e < hi) {
-          const Money net = v - fee_of(c);
-          firms.cash[e] += net;
-          firms.profit_month[e] += static_cast<float>(net.usd());
-          firms.exported_usd[e] += static_cast<float>(v.usd());
-        }
+    for (std::size_t j = 0; j < n; ++j) {
+      const Money v = day.value[j];
+      // The buyer pays the full value and takes the goods into stock, to sell. Buying
+      // stock swaps cash for an asset: it is not a loss in the month it arrives (counting
+      // it as one made importers that had just restocked exit after exit_months, and their
+      // partnerships with them). The cost of what production uses is in input_share x
+      // output.
+      const std::int32_t b = day.buyer[j];
+      if (b >= 0 && static_cast<std::size_t>(b) >= lo && static_cast<std::size_t>(b) < hi) {
+        firms.cash[b] -= v;
+        firms.inventory[b] += static_cast<float>(v.usd());
       }
-  });
-  for (std::size_t k = 0; k < ships.n_delivered; ++k) {
-    const std::int32_t s = ships.delivered[k];
-    const int oc = ships.origin_country[s];
-    const bool cnkz = is_cnkz(s);
-    for (std::int32_t c = ships.first[s]; c >= 0; c = con.next[c]) {
-      const Money v = con.value[c];
-      ledger.received += v;
-      ledger.in_transit -= v;
-      // A market outside the model pays from the rest of the world; the spread goes to the
-      // banks of the exporter's country.
-      if (con.buyer[c] < 0) acc.from_row(kRowGoods, v);
-      acc.banks_receive(oc, fee_of(c), kRowGoods);
-      if (cnkz) out.settled_cnkz_usd[con.currency[c]] += v.usd();
+      // The exporter receives the value less the bank's spread.
+      const std::size_t e = static_cast<std::size_t>(day.exporter[j]);
+      if (e >= lo && e < hi) {
+        const Money net = v - day.fee[j];
+        firms.cash[e] += net;
+        firms.profit_month[e] += static_cast<float>(net.usd());
+        firms.exported_usd[e] += static_cast<float>(v.usd());
+      }
     }
-    ships.release(s);
+  });
+  for (std::size_t j = 0; j < n; ++j) {
+    const Money v = day.value[j];
+    ledger.received += v;
+    ledger.in_transit -= v;
+    // A market outside the model pays from the rest of the world; the spread goes to the
+    // banks of the exporter's country.
+    if (day.buyer[j] < 0) acc.from_row(kRowGoods, v);
+    acc.banks_receive(day.origin[j], day.fee[j], kRowGoods);
+    if (day.cnkz[j]) out.settled_cnkz_usd[day.currency[j]] += v.usd();
   }
+  for (std::size_t k = 0; k < ships.n_delivered; ++k) ships.release(ships.delivered[k]);
   ships.n_delivered = 0;
 }
 

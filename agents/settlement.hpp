@@ -8,8 +8,21 @@
 namespace corridor {
 
 struct Settlement {
+  // The day's delivered consignments in delivery order, gathered once from the shipments'
+  // lists, so that the passes of settle() scan arrays instead of chasing lists (each pass
+  // used to walk every list; with deliveries spread over the firm index that was most of
+  // the phase's time). Scratch: made and used within settle().
+  struct Day {
+    std::vector<std::int32_t> exporter, buyer;
+    std::vector<Money> value, fee;
+    std::vector<std::uint64_t> uid;
+    std::vector<std::uint8_t> origin, cnkz, currency;
+  } day;
+
   template <class V>
-  void visit(V&) {}  // no state: the banks' terms are parameters
+  void visit(V& v) {
+    v.skip("day", day);  // no state: the banks' terms are parameters
+  }
 
   // Cost in basis points of value of settling a China-Kazakhstan payment in each currency,
   // with or without RMB clearing in force.
@@ -20,7 +33,7 @@ struct Settlement {
   // in basis points; it enters China-Kazakhstan trade costs.
   static double expected_cost_bp(const Model& m, bool clearing);
   void settle(const DayContext& ctx, Shipments& ships, Firms& firms, Ledger& ledger, Accounts& acc,
-              DayOutcomes& out) const;
+              DayOutcomes& out);
 };
 
 }  // namespace corridor

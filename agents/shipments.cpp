@@ -191,7 +191,6 @@ void Consignments::init(std::size_t capacity) {
   value.assign(capacity, Money());
   for (auto* v : {&exporter, &buyer, &next}) v->assign(capacity, -1);
   uid.assign(capacity, 0);
-  currency.assign(capacity, 0);
   free.resize(capacity);
   for (std::size_t i = 0; i < capacity; ++i) free[i] = static_cast<std::int32_t>(capacity - 1 - i);
   high_water = 0;

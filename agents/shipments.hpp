@@ -79,7 +79,6 @@ struct Consignments {
   std::vector<std::int32_t> exporter, buyer;
   std::vector<std::int32_t> next;  // the next consignment of the same shipment, or -1
   std::vector<std::uint64_t> uid;  // keys the settlement's currency draw
-  std::vector<std::uint8_t> currency;
   std::vector<std::int32_t> free;  // stack, lowest slots on top
   std::size_t high_water = 0;
 
@@ -91,7 +90,6 @@ struct Consignments {
     v.prefix("buyer", buyer, high_water);
     v.prefix("next", next, high_water);
     v.prefix("uid", uid, high_water);
-    v.prefix("currency", currency, high_water);
     v.tail("free", free, capacity() - high_water);
   }
   void init(std::size_t capacity);

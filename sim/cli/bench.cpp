@@ -113,8 +113,9 @@ int bench(int argc, char** argv) {
   const Shipments& ships = sim.state().shipments;
   std::printf("shipments_active %zu  high_water %zu  pool %zu\n", ships.active(), ships.high_water,
               ships.capacity());
-  std::printf("consignments_active %zu  high_water %zu  pool %zu\n", ships.consignments.active(),
-              ships.consignments.high_water, ships.consignments.capacity());
+  std::printf("consignments_active %zu  high_water %zu  pool %zu  shipped %llu\n",
+              ships.consignments.active(), ships.consignments.high_water,
+              ships.consignments.capacity(), static_cast<unsigned long long>(ships.next_uid));
   if (checkpoint_every > 0)
     std::printf(
         "checkpoints %d  every %d days  write_s %.3f  %.2f%% of wall  last_mib %.1f  "
