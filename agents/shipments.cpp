@@ -401,7 +401,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
           teu[slot] = static_cast<float>(units);
           ++ch.full_committed;
         } else {
-          ch.parts.push_back({ci, r, static_cast<float>(units), static_cast<std::uint8_t>(s),
+          ch.parts.push_back({v, ci, r, static_cast<float>(units), static_cast<std::uint8_t>(s),
                               static_cast<std::uint8_t>(od.origin_country),
                               static_cast<std::uint8_t>(od.dest_country)});
         }
@@ -451,7 +451,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         con.next[group_tail_[key]] = p.consignment;
       }
       group_tail_[key] = p.consignment;
-      value[slot] += con.value[p.consignment];
+      value[slot] += p.value;
       teu[slot] += p.teu;
       if (teu[slot] >= tp.shipment_teu) group_slot_[key] = -1;  // a full load: it leaves
     }

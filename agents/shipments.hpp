@@ -174,6 +174,7 @@ struct Shipments {
   static constexpr std::size_t kDispatchChunk = 4096;
   // A part load committed today, waiting for its forwarder's shipment.
   struct Part {
+    Money value;  // a copy, so the serial assembly reads the chunk's list, not the pool
     std::int32_t consignment, route;
     float teu;
     std::uint8_t sector, origin_country, dest_country;

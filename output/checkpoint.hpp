@@ -13,7 +13,10 @@
 
 namespace corridor {
 
-inline constexpr int kCheckpointFormat = 1;
+// Raised whenever the state's layout or the meaning of a field changes, so a checkpoint of
+// an older model is refused by name instead of resumed into a different one (2: consignments
+// without a currency byte; part loads on a timetable, bookings on a projected queue).
+inline constexpr int kCheckpointFormat = 2;
 
 struct CheckpointHeader {
   int format = kCheckpointFormat;
@@ -21,9 +24,9 @@ struct CheckpointHeader {
   std::string layout;       // hash of the field lists (names and number types)
   std::string fingerprint;  // hash of config text, resolved parameters and driver data
   std::uint64_t seed = 0;
-  int day = 0;   // days simulated and recorded; the run continues with this day
-  int days = 0;  // days of the whole run
-  std::string config;                  // the config file, as given (relative to cwd)
+  int day = 0;         // days simulated and recorded; the run continues with this day
+  int days = 0;        // days of the whole run
+  std::string config;  // the config file, as given (relative to cwd)
   std::vector<std::string> overrides;  // key=value as applied, including run.seed if given
   std::string cwd;                     // where the run started: --set paths are relative to it
   std::string resolved_parameters;     // to name what changed when a config no longer matches
