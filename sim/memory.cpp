@@ -50,8 +50,7 @@ constexpr std::size_t kSlotBytes =
 constexpr std::size_t kConsignmentBytes =
     element_bytes<decltype(Consignments::value), decltype(Consignments::exporter),
                   decltype(Consignments::buyer), decltype(Consignments::next),
-                  decltype(Consignments::uid),
-                  decltype(Consignments::free)>();
+                  decltype(Consignments::uid), decltype(Consignments::free)>();
 constexpr std::size_t kRingBytes = sizeof(decltype(Crossings::ring)::value_type::value_type);
 
 // A panel firm: its index, labels (two short strings), the row buffer, the HDF5 chunk and
