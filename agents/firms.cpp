@@ -241,6 +241,20 @@ double Firms::search_success(const Model& m, const TradeTables& t, std::size_t i
   return std::min(1.0, chance);
 }
 
+std::int64_t Firms::buyer_reached(const RegionLayout& L, int s, double u) const {
+  const std::uint32_t n_s = L.sector_count[s];
+  if (n_s == 0) return -1;
+  // A buyer that has closed passes its customers to the next firm of its region and sector
+  // that still trades: the region's demand for imports (7.2) does not shrink with the number
+  // of its firms (exit moves domestic demand to the survivors, and the aggregate import
+  // elasticities already hold the extensive margin), so a failed search on a closed slot
+  // would count the buyers' exits twice.
+  std::uint32_t off = std::min(n_s - 1, static_cast<std::uint32_t>(u * n_s)), probed = 0;
+  while (!active[L.sector_first[s] + off] && ++probed < n_s) off = off + 1 == n_s ? 0 : off + 1;
+  const std::uint32_t b = L.sector_first[s] + off;
+  return active[b] ? static_cast<std::int64_t>(b) : -1;
+}
+
 bool Firms::try_partner(const Model& m, const TradeTables& t, std::size_t i, int slot,
                         const std::array<std::uint32_t, 4>& w, bool always) {
   const int nc = t.n_countries, oc = country[i], s = sector[i];
@@ -269,9 +283,8 @@ bool Firms::try_partner(const Model& m, const TradeTables& t, std::size_t i, int
   // producers of that sector).
   const auto& L = m.regions[rd];
   if (L.sector_count[s] == 0) return false;
-  const std::uint32_t b =
-      L.sector_first[s] + static_cast<std::uint32_t>(Rng::unit(w[3]) * L.sector_count[s]);
-  if (!active[b]) return false;
+  const std::int64_t b = buyer_reached(L, s, Rng::unit(w[3]));
+  if (b < 0) return false;
   dest[i][slot] = static_cast<std::uint16_t>(L.node);
   buyer[i][slot] = static_cast<std::int32_t>(b);
   return true;

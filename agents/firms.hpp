@@ -216,6 +216,11 @@ struct Firms {
   MonthTotals month_end(const DayContext& ctx, const TradeTables& t, int days_in_month,
                         const MonthTotals& before);
 
+  // The firm slot a partner search reaches in region L's sector s with uniform draw u: the
+  // drawn slot, or the next one of that region and sector that is active (wrapping round);
+  // -1 when none is.
+  std::int64_t buyer_reached(const RegionLayout& L, int s, double u) const;
+
  private:
   bool try_partner(const Model& m, const TradeTables& t, std::size_t i, int slot,
                    const std::array<std::uint32_t, 4>& w, bool always);

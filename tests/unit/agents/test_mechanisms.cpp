@@ -154,3 +154,31 @@ TEST(Mechanisms, AggregatesDoNotDependOnTheNumberOfAgents) {
   EXPECT_NEAR(trade[0] / trade[1], 1.0, 0.1);
   EXPECT_NEAR(arrivals[0] / arrivals[1], 1.0, 0.02);
 }
+
+TEST(Mechanisms, ASearchReachingAClosedBuyerFindsTheNextOneThatTrades) {
+  // Half of Almaty's manufacturers close: every draw still reaches an active manufacturer of
+  // Almaty, each survivor is reached by its own draw and by the closed slots just before
+  // it, and only a region whose firms have all closed is out of reach. Searches that failed
+  // on a closed slot would make imports fall with the number of buyers on top of the
+  // aggregate import elasticities (docs/ODD.md 7.5).
+  const auto m = test::small_model({"run.end=2013-01-31"});
+  Simulation sim(m, 3);
+  Firms f = sim.state().firms;
+  const RegionLayout& L = m->regions[m->region_of_node[m->network.node_index("almaty")]];
+  const std::uint32_t first = L.sector_first[kManufacturing], n = L.sector_count[kManufacturing];
+  ASSERT_GT(n, 20u);
+  for (std::uint32_t k = 0; k < n; ++k) f.active[first + k] = k % 2;
+  std::vector<int> reached(n, 0);
+  for (std::uint32_t k = 0; k < n; ++k) {
+    const std::int64_t b = f.buyer_reached(L, kManufacturing, (k + 0.5) / n);
+    ASSERT_GE(b, first);
+    ASSERT_LT(b, first + n);
+    ASSERT_TRUE(f.active[b]);
+    ++reached[b - first];
+  }
+  // An odd n leaves the last slot closed: its draw wraps round to the first survivor.
+  for (std::uint32_t k = 0; k < n; ++k)
+    EXPECT_EQ(reached[k], k % 2 ? 2 + (k == 1 && n % 2) : 0) << k;
+  for (std::uint32_t k = 0; k < n; ++k) f.active[first + k] = 0;
+  EXPECT_EQ(f.buyer_reached(L, kManufacturing, 0.3), -1);
+}
