@@ -308,8 +308,12 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     proposal[i] = 0;
     if (!active[i]) return;
     const int c = country[i], s = sector[i], cs = c * kSectors + s;
-    // Orders from partners; a partnership may end today.
-    const auto w = ctx.rng.words(i, ctx.day, Purpose::kFirmDaily);
+    // Orders from partners; a partnership may end today. Most firms hold none: the draw
+    // (a pure function of its key) is made only for those that do.
+    bool partnered = false;
+    for (int k = 0; k < kSlots; ++k) partnered |= dest[i][k] != kNoPartner;
+    std::array<std::uint32_t, 4> w{};
+    if (partnered) w = ctx.rng.words(i, ctx.day, Purpose::kFirmDaily);
     std::array<double, kSlots> order{};
     std::array<int, kSlots> od_of_slot{};
     double orders = 0;

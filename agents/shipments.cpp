@@ -299,9 +299,11 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         if (full_load(i, k)) {
           ++full;
         } else {
-          std::atomic_ref<std::uint8_t>(
-              key_used_[firms.proposal_route[i][k] * kSectors + firms.sector[i]])
-              .store(1, std::memory_order_relaxed);
+          // Read before writing: after the day's first few part loads every key is set,
+          // and a store would pull the line from the other thread's cache each time.
+          std::atomic_ref<std::uint8_t> used(
+              key_used_[firms.proposal_route[i][k] * kSectors + firms.sector[i]]);
+          if (!used.load(std::memory_order_relaxed)) used.store(1, std::memory_order_relaxed);
           part_teu += firms.backlog[i][k] / tp.value_per_teu_usd[firms.sector[i]];
         }
       }
