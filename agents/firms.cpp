@@ -282,7 +282,6 @@ bool Firms::try_partner(const Model& m, const TradeTables& t, std::size_t i, int
   // The buyer sells the same kind of goods in its market (imports compete with local
   // producers of that sector).
   const auto& L = m.regions[rd];
-  if (L.sector_count[s] == 0) return false;
   const std::int64_t b = buyer_reached(L, s, Rng::unit(w[3]));
   if (b < 0) return false;
   dest[i][slot] = static_cast<std::uint16_t>(L.node);
