@@ -350,7 +350,8 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     const double out = std::clamp(planned, 0.0, cap);
     const double available = inv + out;
     const double sales = std::min(demand, available);
-    const double fill = demand > 0 ? sales / demand : 1.0;
+    // Most firms meet their demand; those skip a division (sales == demand gives 1 anyway).
+    const double fill = sales < demand ? sales / demand : 1.0;
     inventory[i] = static_cast<float>(available - sales);
     // Productivity sets the firm's relative export price and its unit cost: one division.
     const bool productive = tfp[i] > 0;  // not in a country-sector without base output

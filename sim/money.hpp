@@ -11,8 +11,18 @@ class Money {
  public:
   constexpr Money() = default;
   static constexpr Money cents(std::int64_t c) { return Money(c); }
-  // Rounds to the nearest cent: used where a behavioural rule (a float) decides an amount.
-  static Money usd(double dollars) { return Money(std::llround(dollars * 100.0)); }
+  // Rounds to the nearest cent, halves away from zero (as std::llround): used where a
+  // behavioural rule (a float) decides an amount. Inline, because firms and consignments
+  // call it millions of times a day and llround is a library call; below 2^52 cents both
+  // the truncation and the fraction y - t are exact, so the result is llround's.
+  static Money usd(double dollars) {
+    const double y = dollars * 100.0;
+    if (!(std::fabs(y) < 0x1p52)) return Money(std::llround(y));
+    std::int64_t t = static_cast<std::int64_t>(y);
+    const double f = y - static_cast<double>(t);
+    t += (f >= 0.5) - (f <= -0.5);
+    return Money(t);
+  }
 
   constexpr std::int64_t cents() const { return cents_; }
   constexpr double usd() const { return static_cast<double>(cents_) / 100.0; }

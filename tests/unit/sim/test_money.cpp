@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
+
 #include "sim/money.hpp"
 
 using corridor::Money;
@@ -23,4 +26,26 @@ TEST(Money, BasisPointsSplitKeepsEveryCent) {
     }
   }
   EXPECT_THROW(Money::cents(-5).basis_points(10), std::domain_error);
+}
+
+// Money::usd rounds inline; it must give std::llround's cent for every amount, halves and
+// the doubles next to them included, and beyond 2^52 cents, where it falls back to llround.
+TEST(Money, UsdRoundsAsLlround) {
+  auto same = [](double d) {
+    EXPECT_EQ(Money::usd(d).cents(), std::llround(d * 100.0)) << "dollars " << d;
+  };
+  for (double c : {0.0, 0.5, 1.5, 2.5, 0.49999999999999994, 1e6 + 0.5, 4503599627370495.5,
+                   4503599627370497.0, 1e17})
+    for (double sign : {1.0, -1.0}) {
+      const double y = sign * c;
+      for (double v : {y, std::nextafter(y, 1e300), std::nextafter(y, -1e300)}) same(v / 100.0);
+    }
+  // Amounts of every size the model produces, from fractions of a cent to billions.
+  std::uint64_t x = 88172645463325252ULL;
+  for (int i = 0; i < 1000000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const double mantissa = static_cast<double>(x >> 11) / 9007199254740992.0;
+    const double d = (x & 1 ? -1.0 : 1.0) * mantissa * std::pow(10.0, static_cast<int>(x % 14) - 3);
+    same(d);
+  }
 }
