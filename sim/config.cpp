@@ -442,7 +442,7 @@ void read_firms(const Reader& r, FirmParams& p) {
 
 void read_economy(const Reader& r, EconomyParams& p) {
   r.allow({"final_demand_usd_bn", "io", "wage_share", "jobs", "gdp_driver", "base_year",
-           "price_driver", "fx_driver"});
+           "price_driver", "fx_driver", "import_competitors"});
   read_sector_map(r, "final_demand_usd_bn", p.final_demand_usd_bn, 0, 1e5);
   read_sector_map(r, "jobs", p.jobs, 0, 1e9);
   if (r.need("io"))
@@ -465,6 +465,14 @@ void read_economy(const Reader& r, EconomyParams& p) {
           [&](const std::string& c, const Reader&) { r.child(key).get(c, (*map)[c]); });
   }
   r.get("base_year", p.base_year, 1990, 2100);
+  if (r.need("import_competitors"))
+    r.child("import_competitors").each([&](const std::string& c, const Reader& e) {
+      e.allow({"price", "fx", "weight"});
+      auto& comp = p.import_competitors[c];
+      e.get("price", comp.price);
+      e.get("fx", comp.fx);
+      e.get("weight", comp.weight, 0, 1);
+    });
 }
 
 void read_trade(const Reader& r, TradeParams& p) {

@@ -267,6 +267,26 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     m->price_usd[c].resize(m->days);
     for (int d = 0; d < m->days; ++d) m->price_usd[c][d] = m->price_local[c][d] / m->fx_index[c][d];
   }
+  // What imports compete with: a geometric mean (the unit-elasticity limit of a CES index)
+  // of the destination's own prices and the competitor's, in the destination's currency.
+  m->competing_price = m->price_local;
+  for (const auto& [name, comp] : p.economy.import_competitors) {
+    const std::string key = "economy.import_competitors." + name;
+    const int c = m->country_index(name);
+    if (c < 0) fail(key, "unknown country");
+    if (comp.weight == 0) continue;
+    const std::string& cpi = column(key + ".price", comp.price);
+    table.check_range(cpi, 1e-6, 1e9, "(consumer price index)");
+    const std::string& fx = column(key + ".fx", comp.fx);
+    table.check_range(fx, 1e-6, 1e9, "(currency units per US dollar)");
+    const std::vector<double> price = relative(table.daily_level(cpi, lo, span));
+    const std::vector<double> rate = relative(table.daily_level(fx, lo, span));
+    for (int d = 0; d < m->days; ++d) {
+      const double in_local = price[d] / rate[d] * m->fx_index[c][d];
+      m->competing_price[c][d] =
+          std::pow(m->price_local[c][d], 1.0 - comp.weight) * std::pow(in_local, comp.weight);
+    }
+  }
   for (const auto& [key, map] : {std::pair{"price_driver", &p.economy.price_driver},
                                  std::pair{"fx_driver", &p.economy.fx_driver}})
     for (const auto& [country, col] : *map)

@@ -75,6 +75,9 @@ struct Model {
   // Per country: consumer prices in its own currency, its currency per US dollar, and so
   // the dollar price of its goods (the first over the second).
   std::vector<std::vector<double>> price_local, fx_index, price_usd;
+  // Per destination country: the price, in its own currency, of what imports compete with
+  // there (its own goods and economy.import_competitors'), base year = 1.
+  std::vector<std::vector<double>> competing_price;
   // Per link: its freight driver in USD per TEU by day, or empty (network.links.*.freight_driver).
   std::vector<std::vector<double>> link_freight_usd_per_teu;
   // Productivity shocks (firms.productivity_shocks), resolved: on day `day` (or at the start

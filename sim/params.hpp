@@ -125,6 +125,14 @@ struct EconomyParams {
   // country -> drivers column of its consumer prices in its own currency, and of its
   // currency per US dollar; a country without an fx column prices its goods in dollars.
   std::map<std::string, std::string> price_driver, fx_driver;
+  // Goods from outside the model that a destination's imports compete with besides its own:
+  // their consumer prices and currency per dollar (drivers columns) and their weight in the
+  // competing basket (the rest is the destination's own goods).
+  struct Competitor {
+    std::string price, fx;
+    double weight = 0;
+  };
+  std::map<std::string, Competitor> import_competitors;  // destination country -> competitor
 };
 
 struct TradeParams {

@@ -318,7 +318,10 @@ void Simulation::phase_routing(const DayContext& ctx) {
 
 // Orders per partnership, in quantities. Goods: the buyer's real income (long-run income
 // elasticity, trade.income_elasticity) and their price in the buyer's currency against
-// the buyer's own prices (the real exchange rate, trade.fx_elasticity). Kazakh energy and
+// the prices of what they compete with there (the real exchange rate, trade.fx_elasticity):
+// the buyer's own goods and, where economy.import_competitors names one, a third country's
+// (Russia's in Kazakhstan, whose cheap ruble in 2015 took Chinese goods' place before the
+// tenge fell). Kazakh energy and
 // metals sell at world prices: Kazakhstan takes the price, what it ships follows what it
 // produces (its own growth), and its buyers' demand for them hardly moves with price in
 // the short run (Hamilton 2009); their value follows the world price.
@@ -336,7 +339,7 @@ void Simulation::refresh_order_rates(const DayContext& ctx) {
                tp.trade_elasticity);
   for (int oc = 0; oc < nc; ++oc)
     for (int dc = 0; dc < nc; ++dc) {
-      const double buyer_currency = m.fx_index[dc][day] / m.price_local[dc][day];
+      const double buyer_currency = m.fx_index[dc][day] / m.competing_price[dc][day];
       const double buyer_growth = std::pow(m.gdp_index[dc][day], tp.income_elasticity);
       const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
       for (int s = 0; s < kSectors; ++s) {

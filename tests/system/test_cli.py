@@ -97,6 +97,8 @@ BAD = [
      "'almaty' is not a region with firms in CN"),
     ("shock_market_country.yaml", "firms.productivity_shocks.eu_makers.country", 4,
      "'EU' is not a country with firms"),
+    ("competitor_unknown_country.yaml", "economy.import_competitors.RU", 4, "unknown country"),
+    ("competitor_weight.yaml", "economy.import_competitors.KZ.weight", 4, "out of range [0, 1]"),
 ]
 AT_FAULT = {"bad_drivers_cell.yaml": "data/bad_drivers.csv", "dup_in_base.yaml": "layers/dup_middle.yaml"}
 
