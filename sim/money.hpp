@@ -13,15 +13,18 @@ class Money {
   static constexpr Money cents(std::int64_t c) { return Money(c); }
   // Rounds to the nearest cent, halves away from zero (as std::llround): used where a
   // behavioural rule (a float) decides an amount. Inline, because firms and consignments
-  // call it millions of times a day and llround is a library call; below 2^52 cents both
-  // the truncation and the fraction y - t are exact, so the result is llround's.
-  static Money usd(double dollars) {
-    const double y = dollars * 100.0;
-    if (!(std::fabs(y) < 0x1p52)) return Money(std::llround(y));
-    std::int64_t t = static_cast<std::int64_t>(y);
-    const double f = y - static_cast<double>(t);
-    t += (f >= 0.5) - (f <= -0.5);
-    return Money(t);
+  // call it millions of times a day and llround is a library call.
+  static Money usd(double dollars) { return Money(round_half_away(dollars * 100.0)); }
+
+  // std::llround(y), without the call. Below 2^52 one addition and a truncation: y plus
+  // the largest double below one half rounds (to nearest, ties to even) to at least the
+  // next integer exactly when y's fraction is at least one half, and a fraction just below
+  // one half is at least one unit of y's last place short of it, more than the addition
+  // can round away. Two dependent operations instead of the four of truncating and
+  // comparing the remainder, on the critical path of every firm's day.
+  static std::int64_t round_half_away(double y) {
+    if (!(std::fabs(y) < 0x1p52)) return std::llround(y);
+    return static_cast<std::int64_t>(y + std::copysign(0.49999999999999994, y));
   }
 
   constexpr std::int64_t cents() const { return cents_; }

@@ -30,6 +30,31 @@ TEST(Money, BasisPointsSplitKeepsEveryCent) {
 
 // Money::usd rounds inline; it must give std::llround's cent for every amount, halves and
 // the doubles next to them included, and beyond 2^52 cents, where it falls back to llround.
+// The rounding itself, on the cases where a shortcut would go wrong: halves and their
+// neighbours in every binade up to 2^52, where the last place is a half, the largest
+// double below one half, and the values just below and above 2^52 where llround takes over.
+TEST(Money, RoundHalfAwayIsLlroundOnHalvesAndTheirNeighbours) {
+  auto same = [](double y) {
+    EXPECT_EQ(Money::round_half_away(y), std::llround(y)) << std::hexfloat << y;
+  };
+  for (int e = -60; e <= 53; ++e) {
+    const double base = std::ldexp(1.0, e);
+    for (double y : {base, base + 0.5, base - 0.5, std::floor(base) + 0.5, base * 1.5,
+                     std::floor(base * 1.5) + 0.5})
+      for (double sign : {1.0, -1.0})
+        for (double v :
+             {sign * y, std::nextafter(sign * y, 1e300), std::nextafter(sign * y, -1e300)})
+          same(v);
+  }
+  for (std::int64_t n = -5000; n <= 5000; ++n) {
+    const double h = static_cast<double>(n) + 0.5;
+    for (double v : {h, std::nextafter(h, 1e300), std::nextafter(h, -1e300)}) same(v);
+  }
+  for (double v : {0.0, -0.0, 0.49999999999999994, -0.49999999999999994, 0x1p52 - 0.5,
+                   -0x1p52 + 0.5, 0x1p52 - 1.5, 0x1p52, 0x1p52 + 1.0, 1e18, -1e18})
+    same(v);
+}
+
 TEST(Money, UsdRoundsAsLlround) {
   auto same = [](double d) {
     EXPECT_EQ(Money::usd(d).cents(), std::llround(d * 100.0)) << "dollars " << d;
