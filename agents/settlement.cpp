@@ -1,5 +1,7 @@
 #include "agents/settlement.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "sim/parallel.hpp"
@@ -55,7 +57,8 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   }
   out.settlement_cost_bp = cost;
   out.settlement_expected_cost_bp = expected_cost_bp(m, ctx.policy.rmb_clearing);
-  // The day's consignments, in delivery order.
+  // The day's consignments, in delivery order, copied out while their shipments are
+  // released: one walk of each list, whose links are cache misses.
   const Consignments& con = ships.consignments;
   day.exporter.clear(), day.buyer.clear(), day.value.clear(), day.uid.clear();
   day.origin.clear(), day.cnkz.clear();
@@ -71,7 +74,9 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
       day.origin.push_back(static_cast<std::uint8_t>(oc));
       day.cnkz.push_back(cnkz);
     }
+    ships.release(s);
   }
+  ships.n_delivered = 0;
   const std::size_t n = day.value.size();
   day.currency.resize(n);
   day.fee.resize(n);
@@ -88,10 +93,10 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
         day.value[j].basis_points(static_cast<std::int64_t>(std::llround(spread[currency])));
   });
   // Payments touch two firms each. Chunks of firms apply, in delivery order, the payments
-  // that concern their own firms, so each firm sees the same sequence whatever the threads.
-  // Eight chunks: enough for the threads of a node, few enough that scanning the day's
-  // deliveries once per chunk stays cheap.
-  const std::size_t n_firms = firms.size(), n_chunks = 8,
+  // that concern their own firms, so each firm sees the same sequence whatever the number
+  // of chunks: one chunk per thread, since each chunk scans all the day's deliveries.
+  const std::size_t n_firms = firms.size(),
+                    n_chunks = static_cast<std::size_t>(std::max(1, worker_threads())),
                     chunk = (n_firms + n_chunks - 1) / n_chunks;
   parallel_for_chunks(n_chunks, [&](std::size_t ck) {
     const std::size_t lo = ck * chunk, hi = std::min(n_firms, lo + chunk);
@@ -117,18 +122,24 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
       }
     }
   });
+  // Sums in cents are exact in any order, so the accounts take the day's totals.
+  Money received, from_markets;
+  std::array<Money, 256> fees{};  // per origin country (a uint8_t)
+  int max_origin = -1;
   for (std::size_t j = 0; j < n; ++j) {
     const Money v = day.value[j];
-    ledger.received += v;
-    ledger.in_transit -= v;
+    received += v;
     // A market outside the model pays from the rest of the world; the spread goes to the
     // banks of the exporter's country.
-    if (day.buyer[j] < 0) acc.from_row(kRowGoods, v);
-    acc.banks_receive(day.origin[j], day.fee[j], kRowGoods);
+    if (day.buyer[j] < 0) from_markets += v;
+    fees[day.origin[j]] += day.fee[j];
+    max_origin = std::max<int>(max_origin, day.origin[j]);
     if (day.cnkz[j]) out.settled_cnkz_usd[day.currency[j]] += v.usd();
   }
-  for (std::size_t k = 0; k < ships.n_delivered; ++k) ships.release(ships.delivered[k]);
-  ships.n_delivered = 0;
+  ledger.received += received;
+  ledger.in_transit -= received;
+  acc.from_row(kRowGoods, from_markets);
+  for (int c = 0; c <= max_origin; ++c) acc.banks_receive(c, fees[c], kRowGoods);
 }
 
 }  // namespace corridor

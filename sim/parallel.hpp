@@ -3,10 +3,13 @@
 // parallel_deterministic_reduce with a simple_partitioner splits the range the same way
 // whatever the thread count, so floating-point sums are bit-identical.
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_reduce.h>
 #include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <cstddef>
 
 #if defined(__SANITIZE_THREAD__)
@@ -30,6 +33,15 @@
 namespace corridor {
 
 inline constexpr std::size_t kGrain = 2048;
+
+// The threads a parallel loop here can use: the arena's (a run's --threads), or fewer under
+// a global_control limit (corridor bench). For splitting work that every thread must scan
+// in full; results never depend on it.
+inline int worker_threads() {
+  return std::min(tbb::this_task_arena::max_concurrency(),
+                  static_cast<int>(tbb::global_control::active_value(
+                      tbb::global_control::max_allowed_parallelism)));
+}
 
 #ifdef CORRIDOR_TSAN
 // ThreadSanitizer cannot see the happens-before edges of TBB's scheduler, whose queues live
