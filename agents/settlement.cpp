@@ -57,26 +57,23 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   }
   out.settlement_cost_bp = cost;
   out.settlement_expected_cost_bp = expected_cost_bp(m, ctx.policy.rmb_clearing);
-  // The day's consignments, in delivery order, copied out while their shipments are
-  // released: one walk of each list, whose links are cache misses.
+  // The day's consignments, in delivery order, copied out as their shipments are freed.
   const Consignments& con = ships.consignments;
-  day.exporter.clear(), day.buyer.clear(), day.value.clear(), day.uid.clear();
-  day.origin.clear(), day.cnkz.clear();
-  for (std::size_t k = 0; k < ships.n_delivered; ++k) {
-    const std::int32_t s = ships.delivered[k];
-    const int oc = ships.origin_country[s], dc = ships.dest_country[s];
-    const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
-    for (std::int32_t c = ships.first[s]; c >= 0; c = con.next[c]) {
-      day.exporter.push_back(con.exporter[c]);
-      day.buyer.push_back(con.buyer[c]);
-      day.value.push_back(con.value[c]);
-      day.uid.push_back(con.uid[c]);
-      day.origin.push_back(static_cast<std::uint8_t>(oc));
-      day.cnkz.push_back(cnkz);
-    }
-    ships.release(s);
-  }
-  ships.n_delivered = 0;
+  ships.take_delivered(
+      day.offset,
+      [&](std::size_t n) {
+        day.exporter.resize(n), day.buyer.resize(n), day.value.resize(n), day.uid.resize(n);
+        day.origin.resize(n), day.cnkz.resize(n);
+      },
+      [&](std::size_t j, std::int32_t s, std::int32_t c) {
+        const int oc = ships.origin_country[s], dc = ships.dest_country[s];
+        day.exporter[j] = con.exporter[c];
+        day.buyer[j] = con.buyer[c];
+        day.value[j] = con.value[c];
+        day.uid[j] = con.uid[c];
+        day.origin[j] = static_cast<std::uint8_t>(oc);
+        day.cnkz[j] = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
+      });
   const std::size_t n = day.value.size();
   day.currency.resize(n);
   day.fee.resize(n);

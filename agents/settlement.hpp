@@ -17,6 +17,7 @@ struct Settlement {
     std::vector<Money> value, fee;
     std::vector<std::uint64_t> uid;
     std::vector<std::uint8_t> origin, cnkz, currency;
+    std::vector<std::size_t> offset;  // of each delivered shipment's first consignment
   } day;
 
   template <class V>

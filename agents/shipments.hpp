@@ -9,6 +9,7 @@
 #include "agents/firms.hpp"
 #include "agents/infrastructure.hpp"
 #include "sim/outcomes.hpp"
+#include "sim/parallel.hpp"
 
 namespace corridor {
 
@@ -164,6 +165,12 @@ struct Shipments {
   bool on_pipeline(const DayContext& ctx, std::int32_t s) const;
   // Frees shipment s and its consignments.
   void release(std::int32_t s);
+  // Today's delivered consignments, in delivery order: resize(n) is told their number,
+  // then emit(j, shipment, consignment) is called for the j-th, in parallel; the delivered
+  // shipments are then free, as release() in delivery order would leave them. `offset` is
+  // the caller's scratch.
+  template <class Resize, class Emit>
+  void take_delivered(std::vector<std::size_t>& offset, Resize&& resize, Emit&& emit);
 
  private:
   // Starts shipment `slot` on its first leg, with its first consignment; value and TEU are
@@ -210,5 +217,39 @@ struct Shipments {
   std::vector<std::int32_t> group_slot_, group_tail_;
   std::vector<std::uint8_t> key_used_;  // set through std::atomic_ref, in parallel
 };
+
+// Lists are counted, then walked again to copy and free, both in parallel: their links are
+// cache misses, which two threads wait for side by side. The free stacks get what release()
+// would have pushed, in the same order, so later allocations are the same.
+template <class Resize, class Emit>
+void Shipments::take_delivered(std::vector<std::size_t>& offset, Resize&& resize, Emit&& emit) {
+  const std::size_t nd = n_delivered;
+  offset.assign(nd + 1, 0);
+  parallel_for_index(nd, [&](std::size_t k) {
+    std::size_t n = 0;
+    for (std::int32_t c = first[delivered[k]]; c >= 0; c = consignments.next[c]) ++n;
+    offset[k + 1] = n;
+  });
+  for (std::size_t k = 0; k < nd; ++k) offset[k + 1] += offset[k];
+  const std::size_t n = offset[nd], free0 = consignments.free.size(), slots0 = free_slots.size();
+  resize(n);
+  consignments.free.resize(free0 + n);
+  free_slots.resize(slots0 + nd);
+  parallel_for_index(nd, [&](std::size_t k) {
+    const std::int32_t s = delivered[k];
+    std::size_t j = offset[k];
+    for (std::int32_t c = first[s]; c >= 0; ++j) {
+      emit(j, s, c);
+      const std::int32_t next = consignments.next[c];
+      consignments.next[c] = -1;
+      consignments.free[free0 + j] = c;
+      c = next;
+    }
+    first[s] = -1;
+    state[s] = ShipState::kFree;
+    free_slots[slots0 + k] = s;
+  });
+  n_delivered = 0;
+}
 
 }  // namespace corridor
