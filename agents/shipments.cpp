@@ -225,18 +225,6 @@ void Shipments::open(const Network& net, const Infrastructure& infra, std::int32
   days_left[slot] = static_cast<float>(infra.link_days[net.leg_link(net.routes()[r], 0)]);
 }
 
-void Shipments::release(std::int32_t s) {
-  for (std::int32_t c = first[s]; c >= 0;) {
-    const std::int32_t n = consignments.next[c];
-    consignments.next[c] = -1;
-    consignments.free.push_back(c);
-    c = n;
-  }
-  first[s] = -1;
-  state[s] = ShipState::kFree;
-  free_slots.push_back(s);
-}
-
 void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables& trade,
                          const RouteTables& rt, Infrastructure& infra, Ledger& ledger,
                          Accounts& acc, DayOutcomes& out) {

@@ -163,12 +163,9 @@ struct Shipments {
                        double carry);
   void depart(const DayContext& ctx, const Infrastructure& infra, std::int32_t s, double carry);
   bool on_pipeline(const DayContext& ctx, std::int32_t s) const;
-  // Frees shipment s and its consignments.
-  void release(std::int32_t s);
   // Today's delivered consignments, in delivery order: resize(n) is told their number,
   // then emit(j, shipment, consignment) is called for the j-th, in parallel; the delivered
-  // shipments are then free, as release() in delivery order would leave them. `offset` is
-  // the caller's scratch.
+  // shipments and their consignments are then free. `offset` is the caller's scratch.
   template <class Resize, class Emit>
   void take_delivered(std::vector<std::size_t>& offset, Resize&& resize, Emit&& emit);
 
@@ -219,8 +216,9 @@ struct Shipments {
 };
 
 // Lists are counted, then walked again to copy and free, both in parallel: their links are
-// cache misses, which two threads wait for side by side. The free stacks get what release()
-// would have pushed, in the same order, so later allocations are the same.
+// cache misses, which two threads wait for side by side. The free stacks get the shipments
+// in delivery order and each one's consignments in list order, as when they were freed one
+// by one, so the slots allocated later, and with them every result, stay the same.
 template <class Resize, class Emit>
 void Shipments::take_delivered(std::vector<std::size_t>& offset, Resize&& resize, Emit&& emit) {
   const std::size_t nd = n_delivered;
