@@ -92,8 +92,7 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   // Payments touch two firms each. Chunks of firms apply, in delivery order, the payments
   // that concern their own firms, so each firm sees the same sequence whatever the number
   // of chunks: one chunk per thread, since each chunk scans all the day's deliveries.
-  const std::size_t n_firms = firms.size(),
-                    n_chunks = static_cast<std::size_t>(std::max(1, worker_threads())),
+  const std::size_t n_firms = firms.size(), n_chunks = static_cast<std::size_t>(worker_threads()),
                     chunk = (n_firms + n_chunks - 1) / n_chunks;
   parallel_for_chunks(n_chunks, [&](std::size_t ck) {
     const std::size_t lo = ck * chunk, hi = std::min(n_firms, lo + chunk);
@@ -122,7 +121,6 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
   // Sums in cents are exact in any order, so the accounts take the day's totals.
   Money received, from_markets;
   std::array<Money, 256> fees{};  // per origin country (a uint8_t)
-  int max_origin = -1;
   for (std::size_t j = 0; j < n; ++j) {
     const Money v = day.value[j];
     received += v;
@@ -130,13 +128,13 @@ void Settlement::settle(const DayContext& ctx, Shipments& ships, Firms& firms, L
     // banks of the exporter's country.
     if (day.buyer[j] < 0) from_markets += v;
     fees[day.origin[j]] += day.fee[j];
-    max_origin = std::max<int>(max_origin, day.origin[j]);
     if (day.cnkz[j]) out.settled_cnkz_usd[day.currency[j]] += v.usd();
   }
   ledger.received += received;
   ledger.in_transit -= received;
   acc.from_row(kRowGoods, from_markets);
-  for (int c = 0; c <= max_origin; ++c) acc.banks_receive(c, fees[c], kRowGoods);
+  for (std::size_t c = 0; c < m.countries.size(); ++c)
+    acc.banks_receive(static_cast<int>(c), fees[c], kRowGoods);
 }
 
 }  // namespace corridor

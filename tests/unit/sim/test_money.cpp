@@ -28,8 +28,6 @@ TEST(Money, BasisPointsSplitKeepsEveryCent) {
   EXPECT_THROW(Money::cents(-5).basis_points(10), std::domain_error);
 }
 
-// Money::usd rounds inline; it must give std::llround's cent for every amount, halves and
-// the doubles next to them included, and beyond 2^52 cents, where it falls back to llround.
 // The rounding itself, on the cases where a shortcut would go wrong: halves and their
 // neighbours in every binade up to 2^52, where the last place is a half, the largest
 // double below one half, and the values just below and above 2^52 where llround takes over.
@@ -55,6 +53,8 @@ TEST(Money, RoundHalfAwayIsLlroundOnHalvesAndTheirNeighbours) {
     same(v);
 }
 
+// Money::usd rounds inline; it must give std::llround's cent for every amount, halves and
+// the doubles next to them included, and beyond 2^52 cents, where it falls back to llround.
 TEST(Money, UsdRoundsAsLlround) {
   auto same = [](double d) {
     EXPECT_EQ(Money::usd(d).cents(), std::llround(d * 100.0)) << "dollars " << d;
