@@ -425,7 +425,8 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     for (int k = 0; k < kSlots; ++k)
       if (dest[i][k] != kNoPartner && backlog[i][k] > 0 &&
           (backlog[i][k] >= t.shipment_value[s] || due(k))) {
-        proposal[i] |= static_cast<std::uint8_t>(1u << k);
+        const bool full = backlog[i][k] >= t.shipment_value[s];
+        proposal[i] |= static_cast<std::uint8_t>(1u << k | (full ? 1u << (kSlots + k) : 0u));
         // The route, by one uniform draw against today's logit table; drawn here, in
         // parallel, so that dispatch only commits.
         if (!drawn) u = ctx.rng.words(i, ctx.day, Purpose::kRouteChoice), drawn = true;

@@ -15,6 +15,7 @@
 namespace corridor {
 
 inline constexpr int kSlots = 4;
+static_assert(2 * kSlots <= 8, "Firms::proposal holds two bits per slot in a byte");
 inline constexpr std::uint16_t kNoPartner = 0xFFFF;
 inline constexpr int kMaxFirmCountries = 4;
 
@@ -151,7 +152,9 @@ struct Firms {
   std::vector<std::array<std::int32_t, kSlots>> buyer;  // firm index, -1 for a market
   std::vector<std::array<std::uint16_t, kSlots>> dest;  // node, kNoPartner if empty
   std::vector<std::array<float, kSlots>> backlog;       // USD ordered, not yet shipped
-  std::vector<std::uint8_t> proposal;                   // bit k: ship slot k's backlog today
+  // Bit k: ship slot k's backlog today; bit kSlots + k: it is a full load (read by
+  // dispatch, which would otherwise reload the backlogs after production evicted them).
+  std::vector<std::uint8_t> proposal;
   std::vector<std::array<std::int32_t, kSlots>> proposal_route;  // route drawn for each
 
   // Checkpoints (sim/visit.hpp): every member, in order.

@@ -251,23 +251,24 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
   const int np = rt.payees;
   auto split = [np](Money total, const double* per_teu, double units,
                     std::array<Money, kMaxFirmCountries + 1>& to) {
-    std::array<Money, kMaxFirmCountries + 1> part{};
+    // Added to `to` as they are made: a local array of parts, summed into `to` afterwards,
+    // was vectorised into 16-byte loads of 8-byte stores, which the CPU cannot forward.
     Money given;
     int big = 0;
     for (int k = 0; k < np; ++k) {
-      part[k] = Money::usd(units * per_teu[k]);
-      given += part[k];
+      const Money part = Money::usd(units * per_teu[k]);
+      given += part;
+      to[k] += part;
       if (per_teu[k] > per_teu[big]) big = k;
     }
-    part[big] += total - given;
-    for (int k = 0; k < np; ++k) to[k] += part[k];
+    to[big] += total - given;
   };
   // A proposal is a full load, a shipment of its own, or a part load for the forwarder of
   // its route and sector (key), who fills loads: a forwarder's shipment takes part loads
   // until it holds a full load (shipment_teu), then the next one starts.
   const std::size_t n_keys = net.routes().size() * kSectors;
   auto full_load = [&](std::size_t i, int k) {
-    return firms.backlog[i][k] >= trade.shipment_value[firms.sector[i]];
+    return (firms.proposal[i] >> (kSlots + k) & 1) != 0;
   };
   if (key_used_.size() != n_keys) {
     key_used_.assign(n_keys, 0);
@@ -343,12 +344,40 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     ch.reset();
     std::size_t g = ch.first, f = ch.first_full;
     const std::size_t end = std::min(firms.size(), (c + 1) * kDispatchChunk);
+    // Production has streamed every firm through the cache since these were last read, and
+    // one firm in a dozen or so proposes: without prefetching, each proposal waits on
+    // memory for its firm's trade arrays and its consignment slot. Prefetches change no
+    // result.
+    constexpr std::size_t kFirmsAhead = 128, kConsignmentsAhead = 8;
+    std::size_t ahead = c * kDispatchChunk;
+    auto prefetch_to = [&](std::size_t i) {
+      for (const std::size_t last = std::min(end, i + kFirmsAhead); ahead < last; ++ahead)
+        if (firms.proposal[ahead]) {
+          __builtin_prefetch(&firms.backlog[ahead], 1);
+          __builtin_prefetch(&firms.buyer[ahead]);
+          __builtin_prefetch(&firms.dest[ahead]);
+          __builtin_prefetch(&firms.proposal_route[ahead]);
+          __builtin_prefetch(&firms.region[ahead]);
+          __builtin_prefetch(&firms.sector[ahead]);
+          __builtin_prefetch(&firms.cash[ahead], 1);
+          __builtin_prefetch(&firms.profit_month[ahead], 1);
+        }
+    };
     for (std::size_t i = c * kDispatchChunk; i < end && g < committed; ++i) {
+      prefetch_to(i);
       if (!firms.proposal[i]) continue;
       for (int k = 0; k < kSlots; ++k) {
         if (!(firms.proposal[i] >> k & 1) || g >= committed) continue;
         const bool full = full_load(i, k);
         const std::int32_t ci = con.free[available_cons - 1 - g];
+        if (g + kConsignmentsAhead < committed) {
+          const std::int32_t later = con.free[available_cons - 1 - g - kConsignmentsAhead];
+          __builtin_prefetch(&con.value[later], 1);
+          __builtin_prefetch(&con.exporter[later], 1);
+          __builtin_prefetch(&con.buyer[later], 1);
+          __builtin_prefetch(&con.uid[later], 1);
+          __builtin_prefetch(&con.next[later], 1);
+        }
         const std::uint64_t id = next_uid + g++;
         const int s = firms.sector[i];
         const OdPair& od = m.ods[m.od_of[firms.region[i] * nn + firms.dest[i][k]]];
