@@ -134,6 +134,7 @@ void Firms::init(const Model& m, const Rng& rng, const TradeTables& t) {
                         true))
           break;
   }
+  refresh_inv_tfp();
 }
 
 void Firms::add_export_capacity(const Model& m, const std::vector<double>& orders) {
@@ -160,6 +161,12 @@ void Firms::add_export_capacity(const Model& m, const std::vector<double>& order
                                                std::pow(labour[i], 1 - fp.capital_share)));
     share[i] = capacity[i];  // the same rule as at every month end, at price 1
   }
+  refresh_inv_tfp();
+}
+
+void Firms::refresh_inv_tfp() {
+  inv_tfp.resize(size());
+  parallel_for_index(size(), [&](std::size_t i) { inv_tfp[i] = tfp[i] > 0 ? 1.0 / tfp[i] : 0.0; });
 }
 
 void Firms::price_exports(const Model& m, TradeTables& t) {
@@ -210,6 +217,7 @@ void Firms::shock_productivity(const Model::Shock& s) {
       tfp[i] = static_cast<float>(tfp[i] * s.factor);
       capacity[i] = static_cast<float>(capacity[i] * s.factor);
     }
+  refresh_inv_tfp();
 }
 
 Money Firms::daily_wages(const Model& m, std::size_t i) const {
@@ -354,8 +362,8 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     const double fill = sales < demand ? sales / demand : 1.0;
     inventory[i] = static_cast<float>(available - sales);
     // Productivity sets the firm's relative export price and its unit cost: one division.
-    const bool productive = tfp[i] > 0;  // not in a country-sector without base output
-    const double inv_tfp = productive ? 1.0 / tfp[i] : 0.0;
+    const double inv_tfp = this->inv_tfp[i];
+    const bool productive = inv_tfp > 0;  // not in a country-sector without base output
     // Orders are quantities; the backlog holds their value at base-year dollar prices, at
     // the firm's relative price.
     if (orders > 0) {

@@ -27,15 +27,17 @@ constexpr std::size_t element_bytes() {
 }
 
 // One firm: an element of each of Firms' arrays (agents/firms.hpp).
-constexpr std::size_t kFirmBytes = element_bytes<
-    decltype(Firms::region), decltype(Firms::sector), decltype(Firms::country),
-    decltype(Firms::exporter), decltype(Firms::foreign_owned), decltype(Firms::active),
-    decltype(Firms::loss_months), decltype(Firms::tfp), decltype(Firms::capital),
-    decltype(Firms::labour), decltype(Firms::capacity), decltype(Firms::price),
-    decltype(Firms::inventory), decltype(Firms::share), decltype(Firms::output_month),
-    decltype(Firms::profit_month), decltype(Firms::exported_usd), decltype(Firms::order_weight),
-    decltype(Firms::cash), decltype(Firms::buyer), decltype(Firms::dest), decltype(Firms::backlog),
-    decltype(Firms::proposal), decltype(Firms::proposal_route)>();
+constexpr std::size_t kFirmBytes =
+    element_bytes<decltype(Firms::region), decltype(Firms::sector), decltype(Firms::country),
+                  decltype(Firms::exporter), decltype(Firms::foreign_owned),
+                  decltype(Firms::active), decltype(Firms::loss_months), decltype(Firms::tfp),
+                  decltype(Firms::inv_tfp), decltype(Firms::capital), decltype(Firms::labour),
+                  decltype(Firms::capacity), decltype(Firms::price), decltype(Firms::inventory),
+                  decltype(Firms::share), decltype(Firms::output_month),
+                  decltype(Firms::profit_month), decltype(Firms::exported_usd),
+                  decltype(Firms::order_weight), decltype(Firms::cash), decltype(Firms::buyer),
+                  decltype(Firms::dest), decltype(Firms::backlog), decltype(Firms::proposal),
+                  decltype(Firms::proposal_route)>();
 
 // One shipment slot (agents/shipments.hpp); each crossing adds a ring entry per slot.
 constexpr std::size_t kSlotBytes =

@@ -154,6 +154,7 @@ Money money_holdings(const State& st) {
 
 void Simulation::restored() {
   state_.trade.route_cdf = state_.routes.cdf.data();
+  state_.firms.refresh_inv_tfp();
 }
 
 void Simulation::add_month_totals(const MonthTotals& t) {
