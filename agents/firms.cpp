@@ -361,7 +361,7 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     // Most firms meet their demand; those skip a division (sales == demand gives 1 anyway).
     const double fill = sales < demand ? sales / demand : 1.0;
     inventory[i] = static_cast<float>(available - sales);
-    // Productivity sets the firm's relative export price and its unit cost: one division.
+    // Productivity sets the firm's relative export price and its unit cost, through 1/tfp.
     const double inv_tfp = this->inv_tfp[i];
     const bool productive = inv_tfp > 0;  // not in a country-sector without base output
     // Orders are quantities; the backlog holds their value at base-year dollar prices, at
@@ -431,9 +431,8 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
     bool drawn = false;
     std::array<std::uint32_t, 4> u{};
     for (int k = 0; k < kSlots; ++k)
-      if (dest[i][k] != kNoPartner && backlog[i][k] > 0 &&
-          (backlog[i][k] >= t.shipment_value[s] || due(k))) {
-        const bool full = backlog[i][k] >= t.shipment_value[s];
+      if (const bool full = backlog[i][k] >= t.shipment_value[s];
+          dest[i][k] != kNoPartner && backlog[i][k] > 0 && (full || due(k))) {
         proposal[i] |= static_cast<std::uint8_t>(1u << k | (full ? 1u << (kSlots + k) : 0u));
         // The route, by one uniform draw against today's logit table; drawn here, in
         // parallel, so that dispatch only commits.

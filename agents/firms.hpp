@@ -144,7 +144,7 @@ struct Firms {
   std::vector<std::uint8_t> active, loss_months;
   std::vector<float> tfp, capital, labour, capacity, price, inventory, share;
   // 1 / tfp (0 where tfp is 0), so that the daily rule divides once less per firm: a
-  // division's latency lies on its critical path (+5% firm-days per second). Derived, not
+  // division's latency lies on its critical path (docs/BENCHMARKS.md, 2026-12-06). Derived, not
   // state: refresh_inv_tfp() after every change of tfp and after a checkpoint's restore.
   std::vector<double> inv_tfp;
   std::vector<float> output_month, profit_month, exported_usd;
