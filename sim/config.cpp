@@ -706,7 +706,7 @@ void read_layer(const Reader& r, Params& p, const fs::path& dir) {
   if (r.need("output")) read_output(r.child("output"), p.output);
   if (r.need("drivers")) {
     Reader d = r.child("drivers");
-    d.allow({"file"});
+    d.allow({"file", "observed_until", "growth_window_years", "mean_reverting"});
     std::string f;
     if (d.need("file")) {
       d.get("file", f);
@@ -717,6 +717,18 @@ void read_layer(const Reader& r, Params& p, const fs::path& dir) {
       if (!fs::is_regular_file(path, ec))
         d.fail("file", "data path is not a file: " + path.string());
       p.drivers.file = path.lexically_normal().string();
+    }
+    d.get("observed_until", p.drivers.observed_until, 0, 2300);
+    d.get("growth_window_years", p.drivers.growth_window_years, 1, 100);
+    if (d.need("mean_reverting")) {
+      const YAML::Node n = d.node()["mean_reverting"];
+      if (!n.IsSequence()) d.fail("mean_reverting", "expected a list of drivers column names");
+      p.drivers.mean_reverting.clear();
+      for (const auto& e : n) {
+        if (!e.IsScalar() || e.Scalar().empty())
+          d.fail("mean_reverting", "expected a list of drivers column names", e.Mark().line + 1);
+        p.drivers.mean_reverting.push_back(e.Scalar());
+      }
     }
   }
 }

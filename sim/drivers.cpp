@@ -1,5 +1,6 @@
 #include "sim/drivers.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -137,6 +138,44 @@ void DriverTable::check_range(const std::string& name, double lo, double hi,
           << "] " << unit;
       throw InputError(file_, lines_[i], name, msg.str());
     }
+}
+
+void DriverTable::project_after(int last_year, const std::vector<std::string>& growth,
+                                const std::vector<std::string>& mean_reverting, int window,
+                                const std::string& key) {
+  if (!covers(last_year))
+    throw InputError(file_, 0, key,
+                     std::to_string(last_year) + " is not a year of the drivers table (" +
+                         std::to_string(years_.front()) + "-" + std::to_string(years_.back()) +
+                         ")");
+  const std::size_t last = static_cast<std::size_t>(last_year - years_.front());
+  if (last + 1 < static_cast<std::size_t>(window))
+    throw InputError(file_, 0, key,
+                     "the growth rule averages " + std::to_string(window) +
+                         " observed years, and the table has only " + std::to_string(last + 1) +
+                         " up to " + std::to_string(last_year));
+  auto mean = [](const std::vector<double>& col, std::size_t from, std::size_t to) {
+    double s = 0;
+    for (std::size_t i = from; i <= to; ++i) s += col[i];
+    return s / static_cast<double>(to - from + 1);
+  };
+  auto listed = [](const std::vector<std::string>& names, const std::string& n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  for (const auto& n : mean_reverting) column(n);  // an unknown name is an error
+  for (auto& [name, col] : columns_) {
+    double v = col[last];
+    if (listed(growth, name))
+      v = mean(col, last + 1 - static_cast<std::size_t>(window), last);
+    else if (listed(mean_reverting, name)) {
+      // The median: a mean would carry a spike such as 2021's freight rates into every year.
+      std::vector<double> seen(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(last) + 1);
+      std::sort(seen.begin(), seen.end());
+      const std::size_t n = seen.size();
+      v = n % 2 ? seen[n / 2] : (seen[n / 2 - 1] + seen[n / 2]) / 2;
+    }
+    for (std::size_t i = last + 1; i < col.size(); ++i) col[i] = v;
+  }
 }
 
 const std::vector<double>& DriverTable::column(const std::string& name) const {

@@ -28,6 +28,14 @@ class DriverTable {
   // Cumulative index of annual growth rates in percent, 1 at the start date's mid-year,
   // log-linear between mid-years.
   std::vector<double> daily_growth_index(const std::string& column, Date start, int days) const;
+  // For a projection that uses no observation after `last_year`: every later row is replaced,
+  // levels held at their `last_year` value (the random walk's forecast), the `growth` columns
+  // at their mean over the `window` years ending in `last_year`, the `mean_reverting` columns
+  // at their median over every year up to `last_year`. Throws InputError naming `key` for a year
+  // outside the table, too few years before it, or an unknown column.
+  void project_after(int last_year, const std::vector<std::string>& growth,
+                     const std::vector<std::string>& mean_reverting, int window,
+                     const std::string& key);
   bool has(const std::string& column) const { return columns_.count(column) > 0; }
   bool covers(int year) const {
     return !years_.empty() && year >= years_.front() && year <= years_.back();

@@ -213,7 +213,21 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
   }
 
   // Drivers.
-  const DriverTable table(p.drivers.file);
+  DriverTable table(p.drivers.file);
+  if (p.drivers.observed_until > 0) {
+    std::vector<std::string> growth;
+    for (const auto& [country, col] : p.economy.gdp_driver) growth.push_back(col);
+    for (const auto& col : p.drivers.mean_reverting)
+      if (!table.has(col))
+        fail("drivers.mean_reverting", "no column '" + col + "' in " + p.drivers.file);
+    try {
+      table.project_after(p.drivers.observed_until, growth, p.drivers.mean_reverting,
+                          p.drivers.growth_window_years, "drivers.observed_until");
+    } catch (const InputError& e) {
+      // The table names its file; the mistake is the config's, so say where the key was set.
+      fail("drivers.observed_until", e.detail() + " (" + p.drivers.file + ")");
+    }
+  }
   // Bounds of the possible, not of the plausible: a price must be positive, and a growth rate
   // of -100% or less has no logarithm (the index would be 0, then NaN).
   table.check_range("brent_usd_per_bbl", 0.01, 1000, "(USD per barrel)");

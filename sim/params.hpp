@@ -301,6 +301,11 @@ struct OutputParams {
 
 struct DriverParams {
   std::string file;  // resolved path
+  // 0: every row of the file as it is. A year: later rows replaced by projection rules
+  // (DriverTable::project_after), for a projection that uses no later observation.
+  int observed_until = 0;
+  int growth_window_years = 5;
+  std::vector<std::string> mean_reverting;  // columns projected at their observed median
 };
 
 struct Params {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -97,5 +98,37 @@ TEST(Drivers, SpreadsheetExportsReadTheSame) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_NE(e.detail().find("did you mean 'oil'?"), std::string::npos);
+  }
+}
+
+// A projection from 2015 must not see 2016 or 2017: change them and nothing moves.
+TEST(Drivers, ProjectionAfterACutOffUsesNoLaterRow) {
+  auto projected = [](const std::string& later) {
+    std::istringstream in(
+        "year,oil,growth,freight\n2012,80,2,100\n2013,90,4,900\n2014,100,6,200\n"
+        "2015,110,8,300\n" +
+        later);
+    DriverTable t(in, "t.csv");
+    t.project_after(2015, {"growth"}, {"freight"}, 2, "drivers.observed_until");
+    return std::array{t.daily_level("oil", Date(2017, 7, 1), 1)[0],
+                      t.daily_level("freight", Date(2017, 7, 1), 1)[0],
+                      t.daily_growth_index("growth", Date(2016, 7, 1), 366)[365]};
+  };
+  const auto a = projected("2016,5,-50,9000\n2017,6,-60,8000\n");
+  const auto b = projected("2016,500,50,1\n2017,600,60,2\n");
+  EXPECT_EQ(a, b);
+  EXPECT_DOUBLE_EQ(a[0], 110);     // a level: held at 2015's value
+  EXPECT_DOUBLE_EQ(a[1], 250);     // mean-reverting: median of 100, 900, 200, 300
+  EXPECT_NEAR(a[2], 1.07, 1e-12);  // growth: mean of 2014-15's 6 and 8 percent
+  // A cut-off outside the table, or before enough years for the growth rule, names the key.
+  for (int bad : {2011, 2018, 2012}) {
+    std::istringstream in("year,growth\n2012,1\n2013,2\n2014,3\n2015,4\n2016,5\n2017,6\n");
+    DriverTable t(in, "t.csv");
+    try {
+      t.project_after(bad, {"growth"}, {}, 2, "drivers.observed_until");
+      ADD_FAILURE() << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.key(), "drivers.observed_until") << bad;
+    }
   }
 }
