@@ -94,6 +94,7 @@ std::string model_fingerprint(const Model& m) {
   f.text(m.resolved_yaml);
   // The data tables the model read (the config names them but not their contents).
   f.numbers(m.oil_index);
+  f.numbers(m.copper_index);
   for (const auto* series : {&m.gdp_index, &m.price_local, &m.fx_index})
     for (const auto& g : *series) f.numbers(g);
   for (const auto& freight : m.link_freight_usd_per_teu) f.numbers(freight);

@@ -477,7 +477,7 @@ void read_economy(const Reader& r, EconomyParams& p) {
 
 void read_trade(const Reader& r, TradeParams& p) {
   r.allow({"base_flows_usd_bn", "market_nodes", "value_per_teu_usd", "shipment_teu",
-           "max_wait_days", "trade_elasticity", "oil_elasticity_energy", "oil_elasticity_metals",
+           "max_wait_days", "trade_elasticity", "oil_elasticity_energy", "copper_elasticity_metals",
            "fx_elasticity", "income_elasticity", "transit_service_usd_per_teu"});
   if (r.need("base_flows_usd_bn"))
     r.child("base_flows_usd_bn").each([&](const std::string& o, const Reader&) {
@@ -492,7 +492,7 @@ void read_trade(const Reader& r, TradeParams& p) {
   r.get("max_wait_days", p.max_wait_days, 1, 365);
   r.get("trade_elasticity", p.trade_elasticity, 0, 20);
   r.get("oil_elasticity_energy", p.oil_elasticity_energy, 0, 5);
-  r.get("oil_elasticity_metals", p.oil_elasticity_metals, 0, 5);
+  r.get("copper_elasticity_metals", p.copper_elasticity_metals, 0, 5);
   r.get("fx_elasticity", p.fx_elasticity, 0, 5);
   r.get("income_elasticity", p.income_elasticity, 0, 5);
   r.get("transit_service_usd_per_teu", p.transit_service_usd_per_teu, 0, 1e5);

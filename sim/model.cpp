@@ -252,6 +252,8 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     return name;
   };
   m->oil_index = relative(table.daily_level("brent_usd_per_bbl", lo, span));
+  table.check_range("copper_usd_per_t", 0.01, 1e6, "(USD per tonne)");
+  m->copper_index = relative(table.daily_level("copper_usd_per_t", lo, span));
   const std::size_t nc = m->countries.size();
   m->gdp_index.resize(nc);
   m->price_local.resize(nc);

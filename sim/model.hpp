@@ -71,6 +71,7 @@ struct Model {
   // economy.base_year (the year of the config's flows), so a run that starts later starts
   // from that year's levels.
   std::vector<double> oil_index;               // Brent in USD
+  std::vector<double> copper_index;            // LME copper in USD
   std::vector<std::vector<double>> gdp_index;  // per country, real GDP
   // Per country: consumer prices in its own currency, its currency per US dollar, and so
   // the dollar price of its goods (the first over the second).
@@ -113,13 +114,12 @@ struct Model {
   // Kazakh energy and metals sell at world prices in dollars, whatever the tenge does.
   bool world_priced(int c, int s) const { return c == kz && (s == kEnergy || s == kMetals); }
   // The dollar price, base year = 1, of country c's exports of sector s: Brent for Kazakh
-  // energy, metals moving with it (trade.oil_elasticity_metals), else the dollar price of
-  // the country's goods.
+  // energy, copper for Kazakh metals, else the dollar price of the country's goods.
   double export_price(int c, int s, int day) const {
     if (!world_priced(c, s)) return price_usd[c][day];
     const auto& tp = params.trade;
-    return std::pow(oil_index[day],
-                    s == kEnergy ? tp.oil_elasticity_energy : tp.oil_elasticity_metals);
+    return s == kEnergy ? std::pow(oil_index[day], tp.oil_elasticity_energy)
+                        : std::pow(copper_index[day], tp.copper_elasticity_metals);
   }
 };
 

