@@ -17,7 +17,7 @@ TEST(Config, BaselineLoadsWithEveryLever) {
   EXPECT_EQ(p.run.start, Date(2013, 1, 1));
   EXPECT_EQ(*p.policy.visa_free.at("cn_to_kz").start, Date(2023, 11, 10));
   EXPECT_EQ(*p.policy.rmb_clearing.start, Date(2022, 9, 15));
-  EXPECT_EQ(p.policy.infrastructure.size(), 9u);
+  EXPECT_EQ(p.policy.infrastructure.size(), 11u);
   EXPECT_NE(cfg.resolved_yaml.find("visa_free"), std::string::npos);
 }
 
