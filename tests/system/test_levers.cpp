@@ -246,9 +246,10 @@ TEST(Levers, FasterBorderProcessingShortensQueueDays) {
   const double fast =
       run_windows(base, 100, w, days, "configs/scenarios/fast_border_processing.yaml")[0];
   const double slow = run_windows(base, 100, w, days)[0];
-  // Processing falls by 1.2 days, but faster crossings draw traffic and Dostyk's capacity
-  // (3,000 TEU a day) binds by 2025, so its queue lengthens: the time saved is what remains
-  // after that, at least a quarter of a day on each of the ~150 days.
+  // Processing falls by 1.2 days, but faster crossings draw traffic, and where capacity binds
+  // the queue lengthens and takes back part of the saving (Dostyk's did in 2025 before the
+  // capacity added in 2021-25 entered the baseline): so the test asks for at least a
+  // quarter of a day saved on each of the ~150 days, whatever the capacity.
   EXPECT_LT(fast, slow - 0.25 * 150);
 }
 
