@@ -247,9 +247,8 @@ TEST(Levers, FasterBorderProcessingShortensQueueDays) {
       run_windows(base, 100, w, days, "configs/scenarios/fast_border_processing.yaml")[0];
   const double slow = run_windows(base, 100, w, days)[0];
   // Processing falls by 1.2 days, but faster crossings draw traffic, and where capacity binds
-  // the queue lengthens and takes back part of the saving (Dostyk's did in 2025 before the
-  // capacity added in 2021-25 entered the baseline): so the test asks for at least a
-  // quarter of a day saved on each of the ~150 days, whatever the capacity.
+  // the queue lengthens and takes back part of the saving: so the test asks for at least a
+  // quarter of a day saved on each of the ~150 days, whatever the capacity path.
   EXPECT_LT(fast, slow - 0.25 * 150);
 }
 

@@ -87,7 +87,7 @@ TEST(Mechanisms, CompletedProjectAddsCapacityAndSavesTime) {
 }
 
 TEST(Mechanisms, FirmsWithMorePartnersTradeMore) {
-  Simulation sim(test::small_model({"run.end=2013-12-31"}, "configs/baseline.yaml", 12000), 9);
+  Simulation sim(test::small_model({"run.end=2013-10-31"}, "configs/baseline.yaml", 12000), 9);
   const Firms& f = sim.state().firms;
   std::vector<int> partners;
   std::vector<float> exported_before, exported_after;
