@@ -116,6 +116,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
   m->base_final.resize(nfc);
   m->base_exports.resize(nfc);
   m->base_output.resize(nfc);
+  m->base_needs.resize(nfc);
   m->base_jobs.resize(nfc);
   m->wage_per_worker_day.resize(nfc);
   for (int c = 0; c < nfc; ++c) {
@@ -149,6 +150,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     m->base_output[c] = (IoMatrix::Identity() - m->io[c])
                             .partialPivLu()
                             .solve(m->base_final[c] + m->base_exports[c]);
+    m->base_needs[c] = m->base_final[c] + m->io[c] * m->base_output[c];
     for (int s = 0; s < kSectors; ++s)
       m->wage_per_worker_day[c][s] =
           m->base_jobs[c][s] > 0 ? p.economy.wage_share * m->base_output[c](s) / m->base_jobs[c][s]

@@ -61,6 +61,9 @@ struct Model {
   // demand and base exports, all in USD per day at 2013 prices.
   std::vector<IoMatrix> io;
   std::vector<SectorVector> base_final, base_exports, base_output;
+  // What the country absorbs of each good in the base year: final demand plus the inputs
+  // its base output needs (io * base_output). Imports of a good follow its absorption.
+  std::vector<SectorVector> base_needs;
   std::vector<SectorArray> base_jobs;
   std::vector<SectorArray> wage_per_worker_day;  // USD
 

@@ -303,6 +303,8 @@ void Simulation::phase_routing(const DayContext& ctx) {
   // Domestic demand: final demand grows with GDP and moves with households' consumption;
   // tourists and transit add to services; intermediate demand follows yesterday's output
   // through the input-output matrix.
+  // The same needs, against their base-year level, drive what the country imports.
+  std::vector<double> needs_index(m.n_firm_countries * kSectors, 0.0);
   for (int c = 0; c < m.n_firm_countries; ++c) {
     SectorVector f = m.base_final[c] * m.gdp_index[c][day] +
                      m.final_share[c] * (consumption[c] - m.base_consumption_usd[c]);
@@ -312,13 +314,19 @@ void Simulation::phase_routing(const DayContext& ctx) {
     for (int s = 0; s < kSectors; ++s) {
       const double total = st.share_total[c * kSectors + s];
       t.demand_per_share[c * kSectors + s] = total > 0 ? d(s) / total : 0.0;
+      const double base = m.base_needs[c](s);
+      needs_index[c * kSectors + s] = base > 0 ? std::max(0.0, d(s)) / base : m.gdp_index[c][day];
     }
   }
-  refresh_order_rates(ctx);
+  refresh_order_rates(ctx, needs_index);
 }
 
-// Orders per partnership, in quantities. Goods: the buyer's real income (long-run income
-// elasticity, trade.income_elasticity) and their price in the buyer's currency against
+// Orders per partnership, in quantities. Goods: what the buyer needs of the good (long-run
+// income elasticity, trade.income_elasticity): in a country with firms, its absorption of
+// the good, final demand plus the inputs its own output requires (so imports follow the
+// buyer's production as well as its consumption, as import demand weighted by the import
+// intensity of each demand component does: Bussiere et al. 2013), elsewhere its real GDP;
+// and their price in the buyer's currency against
 // the prices of what they compete with there (the real exchange rate, trade.fx_elasticity):
 // the buyer's own goods and, where economy.import_competitors names one, a third country's
 // (Russia's in Kazakhstan, whose cheap ruble in 2015 took Chinese goods' place before the
@@ -328,7 +336,8 @@ void Simulation::phase_routing(const DayContext& ctx) {
 // the short run (Hamilton 2009); their value follows the world price.
 // Settlement costs are trade costs for China-Kazakhstan pairs: cheaper yuan settlement
 // (RMB clearing) lowers them a little.
-void Simulation::refresh_order_rates(const DayContext& ctx) {
+void Simulation::refresh_order_rates(const DayContext& ctx,
+                                     const std::vector<double>& needs_index) {
   const Model& m = ctx.model;
   State& st = state_;
   TradeTables& t = st.trade;
@@ -341,9 +350,12 @@ void Simulation::refresh_order_rates(const DayContext& ctx) {
   for (int oc = 0; oc < nc; ++oc)
     for (int dc = 0; dc < nc; ++dc) {
       const double buyer_currency = m.fx_index[dc][day] / m.competing_price[dc][day];
-      const double buyer_growth = std::pow(m.gdp_index[dc][day], tp.income_elasticity);
+      const double buyer_income = std::pow(m.gdp_index[dc][day], tp.income_elasticity);
       const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
       for (int s = 0; s < kSectors; ++s) {
+        const double buyer_growth =
+            dc < m.n_firm_countries ? std::pow(needs_index[dc * kSectors + s], tp.income_elasticity)
+                                    : buyer_income;
         // The origin's dollar price: its consumer prices times its exporters' price index.
         const double index = oc < m.n_firm_countries ? t.export_index[oc * kSectors + s] : 1.0;
         const double relative =

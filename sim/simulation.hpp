@@ -135,7 +135,7 @@ class Simulation {
   void phase_accounting(const DayContext& ctx);
   void refresh_partner_choice(const DayContext& ctx);
   void add_month_totals(const MonthTotals& t);
-  void refresh_order_rates(const DayContext& ctx);
+  void refresh_order_rates(const DayContext& ctx, const std::vector<double>& needs_index);
   void check_invariants(Money holdings_before) const;
 
   std::shared_ptr<const Model> model_;

@@ -384,6 +384,36 @@ TEST(Mechanisms, ProductivityShockRaisesAGroupsExportsAndMarketShare) {
   EXPECT_GT(with.exporters, without.exporters) << "more of them export";
 }
 
+TEST(Mechanisms, KazakhImportsFollowWhatKazakhProducersNeed) {
+  // Kazakh manufacturers who sell a large part of their output to Uzbekistan (30 bn USD a
+  // year in both runs) become twice as productive from 2017: their export prices fall, they
+  // sell more abroad and produce more, and their production needs more inputs, some of
+  // which Kazakhstan buys from China (import demand follows absorption, final demand plus
+  // the inputs output needs). An import rule that followed Kazakh GDP alone would leave
+  // China's sales to Kazakhstan where they were: GDP and Kazakh prices are drivers.
+  const std::vector<std::string> base = {
+      "run.start=2016-01-01", "run.end=2017-12-31",
+      "trade.base_flows_usd_bn.KZ.UZ={energy: 0.3, metals: 0.3, agriculture: 0.5, "
+      "manufacturing: 30, logistics: 0, tourism: 0}"};
+  std::vector<std::string> shocked = base;
+  shocked.push_back(
+      "firms.productivity_shocks.kz={start: 2017-01-01, country: KZ, region: all, "
+      "sector: manufacturing, factor: 2.0}");
+  const std::vector<Window> w = {{Date(2017, 4, 1), Date(2017, 12, 31)}};
+  auto kz_output = [](const Model& m, const State& st) {
+    return st.out.output_usd[m.kz * kSectors + kManufacturing];
+  };
+  auto imports_from_cn = [](const Model& m, const State& st) {
+    return st.out.exports_usd[m.cn * st.out.n_countries + m.kz];
+  };
+  const double output = mean_ratio(shocked, base, w, kz_output)[0];
+  const double imports = mean_ratio(shocked, base, w, imports_from_cn)[0];
+  std::printf("KZ manufacturing twice as productive: its output x%.3f, imports from China x%.3f\n",
+              output, imports);
+  EXPECT_GT(output, 1.05) << "Kazakh manufacturing output, shocked / baseline";
+  EXPECT_GT(imports, 1.02) << "Kazakh imports from China (USD), shocked / baseline";
+}
+
 TEST(Drivers, ARunStartingLaterStartsFromThatYearsLevels) {
   // Drivers count from the base year (economy.base_year), not from the run's first day: a
   // run that starts in 2016, after the oil price and the tenge fell, starts near where a
