@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import yaml
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,6 +106,8 @@ def test_report_overlay_and_path(calibrated):
     ev = pd.read_csv(out / "evaluations.csv")
     assert set(ev.phase) == {"design", "search", "jacobian", "profile"}
     assert (ev.phase == "design").sum() == 6
+    # The baseline's partner search rate lies outside these bounds: its values are not run.
+    assert "The scenario's own values were not evaluated" in report
     # The estimate is the best point the design and the search found.
     est_obj = ev[ev.phase.isin(["design", "search"])].objective.min()
     assert f"Objective at the estimate: {est_obj:.6g}" in report
@@ -118,6 +121,29 @@ def test_report_overlay_and_path(calibrated):
         resolved = f.attrs["resolved_parameters"]
     est = pd.read_csv(out / "parameters.csv").set_index("parameter")
     assert f"partner_search_rate: {est.estimate['firms.partner_search_rate']!r}"[:30] in resolved
+
+
+def test_the_scenarios_own_values_start_the_search_when_better(synthetic, tmp_path):
+    """A recalibration after a change to the model starts from the values in use if they
+    beat every design point, and its report says how far the estimate improves on them."""
+    spec = tmp_path / "own.yaml"
+    text = spec_text(synthetic / "observed.csv", budget=3)
+    text = text.replace("[0.002, 0.008]", "[0.002, 0.012]").replace("{points: 6}", "{points: 2}")
+    spec.write_text(text.replace("{profile_points: 3}", "{profile_points: 2}"))
+    out = tmp_path / "out"
+    corridor("calibrate", spec, "-o", out, "--jobs", "2", "--quiet")
+    ev = pd.read_csv(out / "evaluations.csv")
+    own = ev[ev.phase == "scenario"]
+    assert len(own) == 1 and (ev.phase == "design").sum() == 2
+    baseline = yaml.safe_load(BASELINE.read_text())
+    assert own["param:firms.partner_search_rate"].iloc[0] == baseline["firms"]["partner_search_rate"]
+    assert own["param:travel.income_elasticity"].iloc[0] == baseline["travel"]["income_elasticity"]
+    report = (out / "report.md").read_text()
+    assert "Objective at the scenario's own values (" in report
+    assert f"): {own.objective.iloc[0]:.6g}" in report
+    best_start = ev[ev.phase.isin(["design", "scenario"])].objective.min()
+    assert f"(start of the search {best_start:.6g})" in report
+    assert ev[ev.phase != "profile"].objective.min() <= own.objective.iloc[0]
 
 
 def test_resume_after_sigkill_repeats_no_finished_evaluation(calibrated, tmp_path):
