@@ -304,7 +304,7 @@ void Simulation::phase_routing(const DayContext& ctx) {
   // tourists and transit add to services; intermediate demand follows yesterday's output
   // through the input-output matrix.
   // The same needs, against their base-year level, drive what the country imports.
-  std::vector<double> needs_index(m.n_firm_countries * kSectors, 0.0);
+  std::array<double, kMaxFirmCountries * kSectors> import_growth{};
   for (int c = 0; c < m.n_firm_countries; ++c) {
     SectorVector f = m.base_final[c] * m.gdp_index[c][day] +
                      m.final_share[c] * (consumption[c] - m.base_consumption_usd[c]);
@@ -315,10 +315,11 @@ void Simulation::phase_routing(const DayContext& ctx) {
       const double total = st.share_total[c * kSectors + s];
       t.demand_per_share[c * kSectors + s] = total > 0 ? d(s) / total : 0.0;
       const double base = m.base_needs[c](s);
-      needs_index[c * kSectors + s] = base > 0 ? std::max(0.0, d(s)) / base : m.gdp_index[c][day];
+      const double needs = base > 0 ? std::max(0.0, d(s)) / base : m.gdp_index[c][day];
+      import_growth[c * kSectors + s] = std::pow(needs, tp.income_elasticity);
     }
   }
-  refresh_order_rates(ctx, needs_index);
+  refresh_order_rates(ctx, import_growth);
 }
 
 // Orders per partnership, in quantities. Goods: what the buyer needs of the good (long-run
@@ -336,8 +337,8 @@ void Simulation::phase_routing(const DayContext& ctx) {
 // the short run (Hamilton 2009); their value follows the world price.
 // Settlement costs are trade costs for China-Kazakhstan pairs: cheaper yuan settlement
 // (RMB clearing) lowers them a little.
-void Simulation::refresh_order_rates(const DayContext& ctx,
-                                     const std::vector<double>& needs_index) {
+void Simulation::refresh_order_rates(
+    const DayContext& ctx, const std::array<double, kMaxFirmCountries * kSectors>& import_growth) {
   const Model& m = ctx.model;
   State& st = state_;
   TradeTables& t = st.trade;
@@ -354,8 +355,7 @@ void Simulation::refresh_order_rates(const DayContext& ctx,
       const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
       for (int s = 0; s < kSectors; ++s) {
         const double buyer_growth =
-            dc < m.n_firm_countries ? std::pow(needs_index[dc * kSectors + s], tp.income_elasticity)
-                                    : buyer_income;
+            dc < m.n_firm_countries ? import_growth[dc * kSectors + s] : buyer_income;
         // The origin's dollar price: its consumer prices times its exporters' price index.
         const double index = oc < m.n_firm_countries ? t.export_index[oc * kSectors + s] : 1.0;
         const double relative =

@@ -135,7 +135,10 @@ class Simulation {
   void phase_accounting(const DayContext& ctx);
   void refresh_partner_choice(const DayContext& ctx);
   void add_month_totals(const MonthTotals& t);
-  void refresh_order_rates(const DayContext& ctx, const std::vector<double>& needs_index);
+  // import_growth: [firm country * kSectors + s], the buyer country's absorption index
+  // raised to trade.income_elasticity.
+  void refresh_order_rates(const DayContext& ctx,
+                           const std::array<double, kMaxFirmCountries * kSectors>& import_growth);
   void check_invariants(Money holdings_before) const;
 
   std::shared_ptr<const Model> model_;

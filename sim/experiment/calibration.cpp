@@ -90,6 +90,14 @@ std::string now_iso() {
   return buf;
 }
 
+// A parameter path's keys: "routing.rail_adoption.innovation" -> routing, rail_adoption, ...
+std::vector<std::string> path_keys(const std::string& path) {
+  std::vector<std::string> keys;
+  std::stringstream ps(path);
+  for (std::string key; std::getline(ps, key, '.');) keys.push_back(key);
+  return keys;
+}
+
 std::string git_commit(const fs::path& dir) {
   const std::string cmd = "git -C '" + dir.string() + "' rev-parse --short HEAD 2>/dev/null";
   FILE* p = ::popen(cmd.c_str(), "r");
@@ -448,10 +456,9 @@ class Evaluator {
     std::vector<double> theta;
     for (const auto& p : spec_.parameters) {
       YAML::Node n = tree;
-      std::stringstream ps(p.path);
-      for (std::string part; std::getline(ps, part, '.');) {
-        if (!n.IsMap() || !n[part]) return std::nullopt;
-        n.reset(n[part]);
+      for (const auto& key : path_keys(p.path)) {
+        if (!n.IsMap() || !n[key]) return std::nullopt;
+        n.reset(n[key]);
       }
       double v = 0;
       if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !(v >= p.lo && v <= p.hi))
@@ -735,9 +742,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const CalibrationOption
     overlay["base"] = fs::relative(spec.scenario, fs::absolute(out)).string();
     overlay["description"] = "calibrated by corridor calibrate " + spec.file;
     for (int j = 0; j < k; ++j) {
-      std::vector<std::string> parts;
-      std::stringstream ps(spec.parameters[j].path);
-      for (std::string s; std::getline(ps, s, '.');) parts.push_back(s);
+      const auto parts = path_keys(spec.parameters[j].path);
       YAML::Node n = overlay;
       for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
         if (!n[parts[i]]) n[parts[i]] = YAML::Node(YAML::NodeType::Map);
