@@ -706,18 +706,23 @@ void read_layer(const Reader& r, Params& p, const fs::path& dir) {
   if (r.need("output")) read_output(r.child("output"), p.output);
   if (r.need("drivers")) {
     Reader d = r.child("drivers");
-    d.allow({"file", "observed_until", "growth_window_years", "mean_reverting"});
-    std::string f;
-    if (d.need("file")) {
-      d.get("file", f);
-      if (f.empty()) d.fail("file", "expected a file path");
+    d.allow({"file", "monthly_file", "observed_until", "growth_window_years", "mean_reverting"});
+    auto data_file = [&](const char* key, std::string& out, bool may_be_empty) {
+      std::string f;
+      d.get(key, f);
+      if (f.empty()) {
+        if (!may_be_empty) d.fail(key, "expected a file path");
+        out.clear();
+        return;
+      }
       const fs::path path = fs::path(f).is_absolute() ? fs::path(f) : dir / f;
       std::error_code ec;
-      if (!fs::exists(path, ec)) d.fail("file", "data file not found: " + path.string());
-      if (!fs::is_regular_file(path, ec))
-        d.fail("file", "data path is not a file: " + path.string());
-      p.drivers.file = path.lexically_normal().string();
-    }
+      if (!fs::exists(path, ec)) d.fail(key, "data file not found: " + path.string());
+      if (!fs::is_regular_file(path, ec)) d.fail(key, "data path is not a file: " + path.string());
+      out = path.lexically_normal().string();
+    };
+    if (d.need("file")) data_file("file", p.drivers.file, false);
+    if (d.need("monthly_file")) data_file("monthly_file", p.drivers.monthly_file, true);
     d.get("observed_until", p.drivers.observed_until, 0, 2300);
     d.get("growth_window_years", p.drivers.growth_window_years, 1, 100);
     if (d.need("mean_reverting")) {

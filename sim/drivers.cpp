@@ -29,6 +29,26 @@ double mid_year(int y) {
   return Date(y, 7, 1).serial();
 }
 
+double mid_month(int y, int m) {
+  const Date first(y, m, 1);
+  const Date next = m == 12 ? Date(y + 1, 1, 1) : Date(y, m + 1, 1);
+  return first.serial() + (next.serial() - first.serial()) / 2.0;
+}
+
+// A finite number, or an InputError; `where` begins the message ("column 2: ").
+double number(const std::string& cell, const std::string& file, int lineno,
+              const std::string& key, const std::string& where) {
+  if (cell.empty()) throw InputError(file, lineno, key, where + "empty cell");
+  double v = 0;
+  const char* end = cell.data() + cell.size();
+  const auto [p, ec] = std::from_chars(cell.data(), end, v);
+  if (ec != std::errc() || p != end)
+    throw InputError(file, lineno, key, where + "not a number: '" + cell + "'");
+  if (!std::isfinite(v))
+    throw InputError(file, lineno, key, where + "not a finite number: '" + cell + "'");
+  return v;
+}
+
 // The table is a few kilobytes; a huge line is not a drivers table (or it is /dev/zero).
 constexpr std::size_t kMaxLine = 1 << 16;
 
@@ -92,14 +112,7 @@ void DriverTable::read(std::istream& in) {
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const std::string& cell = cells[c];
       const std::string where = "column " + std::to_string(c + 1) + ": ";
-      if (cell.empty()) throw InputError(file, lineno, header_[c], where + "empty cell");
-      double v = 0;
-      const char* end = cell.data() + cell.size();
-      const auto [p, ec] = std::from_chars(cell.data(), end, v);
-      if (ec != std::errc() || p != end)
-        throw InputError(file, lineno, header_[c], where + "not a number: '" + cell + "'");
-      if (!std::isfinite(v))
-        throw InputError(file, lineno, header_[c], where + "not a finite number: '" + cell + "'");
+      const double v = number(cell, file, lineno, header_[c], where);
       if (c > 0) {
         columns_[header_[c]].push_back(v);
         continue;
@@ -138,6 +151,16 @@ void DriverTable::check_range(const std::string& name, double lo, double hi,
           << "] " << unit;
       throw InputError(file_, lines_[i], name, msg.str());
     }
+  const auto months = monthly_.find(name);
+  if (months == monthly_.end()) return;
+  for (const auto& [year, values] : months->second)
+    for (std::size_t m = 0; m < 12; ++m)
+      if (!(values[m] >= lo && values[m] <= hi)) {
+        std::ostringstream msg;
+        msg << "value " << values[m] << " for " << name << " " << year << "-" << m + 1
+            << " out of range [" << lo << ", " << hi << "] " << unit;
+        throw InputError(monthly_file_, monthly_lines_.at(name).at(year)[m], "value", msg.str());
+      }
 }
 
 void DriverTable::project_after(int last_year, const std::vector<std::string>& growth,
@@ -176,6 +199,7 @@ void DriverTable::project_after(int last_year, const std::vector<std::string>& g
     }
     for (std::size_t i = last + 1; i < col.size(); ++i) col[i] = v;
   }
+  for (auto& [name, years] : monthly_) years.erase(years.upper_bound(last_year), years.end());
 }
 
 const std::vector<double>& DriverTable::column(const std::string& name) const {
@@ -190,21 +214,132 @@ const std::vector<double>& DriverTable::column(const std::string& name) const {
 
 std::vector<double> DriverTable::daily_level(const std::string& name, Date start, int days) const {
   const auto& col = column(name);
+  // The points to interpolate between: mid-year, or mid-month where there are months.
+  std::vector<double> at, value;
+  const auto months = monthly_.find(name);
+  for (std::size_t i = 0; i < years_.size(); ++i) {
+    const std::array<double, 12>* m = nullptr;
+    if (months != monthly_.end()) {
+      const auto it = months->second.find(years_[i]);
+      if (it != months->second.end()) m = &it->second;
+    }
+    if (!m) {
+      at.push_back(mid_year(years_[i]));
+      value.push_back(col[i]);
+      continue;
+    }
+    for (int k = 0; k < 12; ++k) {
+      at.push_back(mid_month(years_[i], k + 1));
+      value.push_back((*m)[k]);
+    }
+  }
   std::vector<double> out(days);
   for (int d = 0; d < days; ++d) {
     const double t = (start + d).serial();
     std::size_t i = 0;
-    while (i + 1 < years_.size() && mid_year(years_[i + 1]) <= t) ++i;
-    if (t <= mid_year(years_.front()))
-      out[d] = col.front();
-    else if (i + 1 >= years_.size())
-      out[d] = col.back();
+    while (i + 1 < at.size() && at[i + 1] <= t) ++i;
+    if (t <= at.front())
+      out[d] = value.front();
+    else if (i + 1 >= at.size())
+      out[d] = value.back();
     else {
-      const double w = (t - mid_year(years_[i])) / (mid_year(years_[i + 1]) - mid_year(years_[i]));
-      out[d] = col[i] * (1 - w) + col[i + 1] * w;
+      const double w = (t - at[i]) / (at[i + 1] - at[i]);
+      out[d] = value[i] * (1 - w) + value[i + 1] * w;
     }
   }
   return out;
+}
+
+void DriverTable::add_monthly(const std::string& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec))
+    throw InputError(file, 0, "drivers.monthly_file", "monthly drivers file not found");
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw InputError(file, 0, "drivers.monthly_file", "monthly drivers path is not a file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file, 0, "drivers.monthly_file", "cannot open monthly drivers file");
+  add_monthly(in, file);
+}
+
+void DriverTable::add_monthly(std::istream& in, const std::string& file) {
+  static const std::string kHeader = "column,year,month,value,source";
+  std::string line;
+  if (!next_line(in, line, file, 1)) throw InputError(file, 1, "", "empty monthly drivers file");
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+  if (line != kHeader)
+    throw InputError(file, 1, "", "header must be '" + kHeader + "', found '" + line + "'");
+  struct Seen {
+    std::array<int, 12> line{};  // 0: month not given
+  };
+  std::map<std::pair<std::string, int>, Seen> seen;
+  std::map<std::string, std::map<int, std::array<double, 12>>> read;
+  for (int lineno = 2; next_line(in, line, file, lineno); ++lineno) {
+    if (line.empty() || line[0] == '#') continue;
+    // The source is the last cell and may hold commas.
+    std::vector<std::string> cells;
+    std::size_t b = 0;
+    for (int k = 0; k < 4; ++k) {
+      const std::size_t comma = line.find(',', b);
+      if (comma == std::string::npos)
+        throw InputError(file, lineno, "",
+                         "expected 5 cells (column, year, month, value, source), found " +
+                             std::to_string(k + 1));
+      cells.push_back(line.substr(b, comma - b));
+      b = comma + 1;
+    }
+    const std::string source = line.substr(b);
+    const std::string& name = cells[0];
+    if (!columns_.count(name)) {
+      std::vector<std::string> names(header_.begin() + 1, header_.end());
+      throw InputError(file, lineno, "column",
+                       "'" + name + "' is not a column of " + file_ + did_you_mean(name, names));
+    }
+    const double y = number(cells[1], file, lineno, "year", "column 2: ");
+    if (y != std::floor(y) || !covers(static_cast<int>(y)))
+      throw InputError(file, lineno, "year",
+                       "'" + cells[1] + "' is not a year of " + file_ + " (" +
+                           std::to_string(years_.front()) + "-" + std::to_string(years_.back()) +
+                           ")");
+    const double mo = number(cells[2], file, lineno, "month", "column 3: ");
+    if (mo != std::floor(mo) || mo < 1 || mo > 12)
+      throw InputError(file, lineno, "month", "'" + cells[2] + "' is not a month (1-12)");
+    const double v = number(cells[3], file, lineno, "value", "column 4: ");
+    if (source.find_first_not_of(" \t") == std::string::npos)
+      throw InputError(file, lineno, "source", "every monthly value needs its source");
+    const int year = static_cast<int>(y), m = static_cast<int>(mo) - 1;
+    int& first = seen[{name, year}].line[static_cast<std::size_t>(m)];
+    if (first)
+      throw InputError(file, lineno, "month",
+                       name + " " + std::to_string(year) + "-" + std::to_string(m + 1) +
+                           " repeated (first at line " + std::to_string(first) + ")");
+    first = lineno;
+    read[name][year][static_cast<std::size_t>(m)] = v;
+  }
+  for (const auto& [key, s] : seen) {
+    const auto& [name, year] = key;
+    int at = 0;
+    for (int l : s.line)
+      if (l && (!at || l < at)) at = l;
+    for (int m = 0; m < 12; ++m)
+      if (!s.line[static_cast<std::size_t>(m)])
+        throw InputError(file, at, "month",
+                         name + " " + std::to_string(year) + ": month " + std::to_string(m + 1) +
+                             " missing (a year's months replace its annual value: all twelve)");
+    const auto& months = read[name][year];
+    double mean = 0;
+    for (double v : months) mean += v / 12;
+    const double annual = column(name)[static_cast<std::size_t>(year - years_.front())];
+    if (!(std::abs(mean - annual) <= 0.03 * std::abs(annual))) {
+      std::ostringstream msg;
+      msg << name << " " << year << ": the months average " << mean << ", " << file_ << " says "
+          << annual << " for the year (more than 3% apart)";
+      throw InputError(file, at, "value", msg.str());
+    }
+  }
+  for (auto& [name, years] : read)
+    for (auto& [year, months] : years) monthly_[name][year] = months;
+  for (const auto& [key, s] : seen) monthly_lines_[key.first][key.second] = s.line;
+  monthly_file_ = file;
 }
 
 std::vector<double> DriverTable::daily_growth_index(const std::string& name, Date start,

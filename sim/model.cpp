@@ -216,6 +216,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
 
   // Drivers.
   DriverTable table(p.drivers.file);
+  if (!p.drivers.monthly_file.empty()) table.add_monthly(p.drivers.monthly_file);
   if (p.drivers.observed_until > 0) {
     std::vector<std::string> growth;
     for (const auto& [country, col] : p.economy.gdp_driver) growth.push_back(col);

@@ -301,6 +301,9 @@ struct OutputParams {
 
 struct DriverParams {
   std::string file;  // resolved path
+  // Resolved path of monthly values for some columns and years (DriverTable::add_monthly);
+  // empty: annual values only.
+  std::string monthly_file;
   // 0: every row of the file as it is. A year: later rows replaced by projection rules
   // (DriverTable::project_after), for a projection that uses no later observation.
   int observed_until = 0;

@@ -184,6 +184,36 @@ def test_bad_drivers_table_exits_2_naming_file_line_and_column(tmp_path, what, e
     refused(r, tmp_path, rf"error: {re.escape(str(table))}:{line}\b", key, fragment)
 
 
+# Monthly drivers: the real configs/data/drivers_monthly.csv with one fault (line 2 is its
+# first row, Brent in January 2012).
+MONTHLY = [
+    ("unknown column", lambda rows: rows.__setitem__(1, rows[1].replace("brent_usd_per_bbl",
+                                                                          "brent", 1)),
+     2, "column", "is not a column of"),
+    ("month 13", lambda rows: rows.__setitem__(1, rows[1].replace(",2012,1,", ",2012,13,", 1)),
+     2, "month", "not a month (1-12)"),
+    ("a month missing", lambda rows: rows.__delitem__(1), 2, "month", "month 1 missing"),
+    ("no source", lambda rows: rows.__setitem__(1, rows[1][:rows[1].rindex(",") + 1]),
+     2, "source", "needs its source"),
+    ("months far from the year", lambda rows: rows.__setitem__(
+        1, ",".join(rows[1].split(",")[:3] + ["900"] + rows[1].split(",")[4:])),
+     2, "value", "more than 3% apart"),
+]
+
+
+@pytest.mark.parametrize("what,edit,line,key,fragment", MONTHLY, ids=[t[0] for t in MONTHLY])
+def test_bad_monthly_drivers_exit_2_naming_file_line_and_key(tmp_path, what, edit, line, key,
+                                                             fragment):
+    rows = (ROOT / "configs/data/drivers_monthly.csv").read_text().splitlines()
+    assert rows[1].startswith("brent_usd_per_bbl,2012,1,")
+    edit(rows)
+    table = tmp_path / "monthly.csv"
+    table.write_text("\n".join(rows) + "\n")
+    r = corridor("run", "configs/baseline.yaml", "-o", tmp_path / "out.h5", "--quiet", "--set",
+                 f"drivers.monthly_file={table}", check=False)
+    refused(r, tmp_path, rf"error: {re.escape(str(table))}:{line}\b", key, fragment)
+
+
 # --set values: read like a config layer named "--set" (no line: the value is its own text).
 SETS = [
     (["firms.count=abc"], "firms.count", "expected a number, got 'abc'"),
@@ -225,6 +255,7 @@ SETS = [
      "network.links.lyg_europe_sea.freight_driver", "column 'sea_freight_cn_eu' is not in"),
     (["economy.base_year=2005"], "economy.base_year", "not a year of"),
     (["drivers.observed_until=2040"], "drivers.observed_until", "not a year of the drivers table"),
+    (["drivers.monthly_file=no/such.csv"], "drivers.monthly_file", "data file not found"),
     (["drivers.observed_until=2013", "drivers.growth_window_years=5"], "drivers.observed_until",
      "the growth rule averages 5 observed years"),
     (["drivers.observed_until=2022", "drivers.mean_reverting=[sea_freight]"],

@@ -132,3 +132,100 @@ TEST(Drivers, ProjectionAfterACutOffUsesNoLaterRow) {
     }
   }
 }
+
+namespace {
+DriverTable with_months(const std::string& annual, const std::string& months) {
+  std::istringstream a(annual), m(months);
+  DriverTable t(a, "a.csv");
+  t.add_monthly(m, "m.csv");
+  return t;
+}
+std::string twelve(const std::string& column, int year, double first, double step) {
+  std::string s;
+  for (int m = 1; m <= 12; ++m)
+    s += column + "," + std::to_string(year) + "," + std::to_string(m) + "," +
+         std::to_string(first + step * (m - 1)) + ",a source, with a comma\n";
+  return s;
+}
+}  // namespace
+
+// A year's months replace its mid-year point: the series passes through each month's value at
+// mid-month, the years without months keep their mid-year points, and other columns are
+// untouched.
+TEST(Drivers, MonthsReplaceTheirYearsAnnualPoint) {
+  const std::string annual = "year,oil,fx\n2013,100,10\n2014,55,20\n2015,40,30\n";
+  // 2014 falls from 100 to 12 within the year; its mean is 56, near the annual 55
+  const DriverTable t = with_months(annual, "column,year,month,value,source\n" +
+                                                twelve("oil", 2014, 100, -8));
+  const Date start(2013, 1, 1);
+  const auto oil = t.daily_level("oil", start, 1100);
+  EXPECT_DOUBLE_EQ(oil[Date(2013, 7, 1) - start], 100);
+  EXPECT_NEAR(oil[Date(2014, 1, 16) - start], 100, 1e-9);  // mid-January
+  EXPECT_NEAR(oil[Date(2014, 12, 16) - start], 12, 0.5);   // mid-December
+  EXPECT_DOUBLE_EQ(oil[Date(2015, 7, 1) - start], 40);
+  // halfway between 2013's mid-year and mid-January 2014, the annual rule gave 87.5 there
+  EXPECT_NEAR(oil[Date(2013, 10, 8) - start], 100, 1e-9);
+  const DriverTable plain = with_months(annual, "column,year,month,value,source\n");
+  EXPECT_EQ(t.daily_level("fx", start, 1100), plain.daily_level("fx", start, 1100));
+  EXPECT_NE(oil, plain.daily_level("oil", start, 1100));
+}
+
+TEST(Drivers, AProjectionDropsTheMonthsAfterItsCutOff) {
+  const std::string annual = "year,oil\n2013,100\n2014,100\n2015,100\n";
+  DriverTable t = with_months(annual, "column,year,month,value,source\n" +
+                                          twelve("oil", 2015, 89, 2));
+  t.project_after(2014, {}, {}, 1, "drivers.observed_until");
+  for (double v : t.daily_level("oil", Date(2013, 1, 1), 1100)) EXPECT_DOUBLE_EQ(v, 100);
+}
+
+TEST(Drivers, BadMonthlyRowsNameFileLineAndKey) {
+  const std::string annual = "year,oil\n2013,100\n2014,50\n";
+  const std::string head = "column,year,month,value,source\n";
+  std::string missing = twelve("oil", 2014, 50, 0);
+  missing.erase(missing.find("oil,2014,7,"), missing.find("oil,2014,8,") - missing.find("oil,2014,7,"));
+  std::string repeated = twelve("oil", 2014, 50, 0) + "oil,2014,3,50,again\n";
+  struct Case {
+    std::string text;
+    int line;
+    const char* key;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"col,year,month,value,source\n", 1, "", "header must be"},
+      {head + "oill,2014,1,50,s\n", 2, "column", "did you mean 'oil'?"},
+      {head + "oil,2016,1,50,s\n", 2, "year", "not a year of a.csv (2013-2014)"},
+      {head + "oil,2014,13,50,s\n", 2, "month", "not a month"},
+      {head + "oil,2014,1,x,s\n", 2, "value", "not a number: 'x'"},
+      {head + "oil,2014,1,50,\n", 2, "source", "needs its source"},
+      {head + "oil,2014,1,50\n", 2, "", "expected 5 cells"},
+      {head + missing, 2, "month", "month 7 missing"},
+      {head + repeated, 14, "month", "repeated (first at line 4)"},
+      {head + twelve("oil", 2014, 60, 0), 2, "value",
+       "the months average 60, a.csv says 50 for the year"},
+  };
+  for (const Case& c : cases) {
+    try {
+      with_months(annual, c.text);
+      ADD_FAILURE() << c.text;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), "m.csv") << c.text;
+      EXPECT_EQ(e.line(), c.line) << c.text;
+      EXPECT_EQ(e.key(), c.key) << c.text;
+      EXPECT_NE(e.detail().find(c.says), std::string::npos) << c.text << " -> " << e.what();
+    }
+  }
+  // A monthly value out of range is found by the same check as an annual one.
+  DriverTable t = with_months(annual, head + twelve("oil", 2014, 50, 0));
+  EXPECT_NO_THROW(t.check_range("oil", 0.01, 1000, "(USD)"));
+  std::string negative = twelve("oil", 2014, 50, 0);
+  negative.replace(negative.find("oil,2014,5,50.000000"), 20, "oil,2014,5,-1.00000");
+  try {
+    DriverTable u = with_months("year,oil\n2013,100\n2014,45.9\n", head + negative);
+    u.check_range("oil", 0.01, 1000, "(USD)");
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "m.csv");
+    EXPECT_EQ(e.line(), 6);
+    EXPECT_NE(e.detail().find("oil 2014-5 out of range"), std::string::npos) << e.what();
+  }
+}
