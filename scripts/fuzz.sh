@@ -30,12 +30,16 @@ done
 printf '\0network.nodes.khorgos.capacity_teu_per_day=900\nfirms={count: 4000, hire_rate: 0.2}' \
   >"$seeds/config/set_only"
 cp configs/data/drivers.csv tests/configs/bad/data/*.csv "$seeds/drivers/"
+# A table with monthly values after a "%%" line (fuzz_drivers reads them with add_monthly).
+{ head -4 configs/data/drivers.csv; printf '%%%%\n'; head -1 configs/data/drivers_monthly.csv
+  grep '^brent_usd_per_bbl,2013,' configs/data/drivers_monthly.csv | cut -d, -f1-4 | sed 's/$/,s/'
+} >"$seeds/drivers/with_months.csv"
 {
   grep -ohE '^ *[a-z_A-Z0-9]+:' configs/baseline.yaml | tr -d ' ' | sort -u | sed 's/.*/"&"/'
   printf '"%s"\n' '{' '}' '[' ']' '- ' ': ' ', ' '---' '&a ' '*a' '!!str ' '? ' '~' 'null' \
     '.nan' '.inf' '-.inf' '1e999' '2013-01-01' '\x00' '=' '.' '\x0a  ' 'base: ' '"' "'" '#'
 } >"$dir/config.dict"
-printf '"%s"\n' ',' '\x0a' 'year' 'nan' 'inf' '-' '.' 'e' '2013' '\x0d\x0a' '#' >"$dir/drivers.dict"
+printf '"%s"\n' ',' '\x0a' 'year' 'nan' 'inf' '-' '.' 'e' '2013' '\x0d\x0a' '#' '%%' 'column,year,month,value,source' 'month' >"$dir/drivers.dict"
 
 if [ "$mode" = ci ]; then
   limit=(-runs=100000 -max_len=2048)
