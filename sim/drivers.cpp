@@ -295,7 +295,7 @@ void DriverTable::add_monthly(std::istream& in, const std::string& file) {
                        "'" + name + "' is not a column of " + file_ + did_you_mean(name, names));
     }
     const double y = number(cells[1], file, lineno, "year", "column 2: ");
-    if (y != std::floor(y) || !covers(static_cast<int>(y)))
+    if (y != std::floor(y) || y < years_.front() || y > years_.back())
       throw InputError(file, lineno, "year",
                        "'" + cells[1] + "' is not a year of " + file_ + " (" +
                            std::to_string(years_.front()) + "-" + std::to_string(years_.back()) +
