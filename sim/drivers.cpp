@@ -36,8 +36,8 @@ double mid_month(int y, int m) {
 }
 
 // A finite number, or an InputError; `where` begins the message ("column 2: ").
-double number(const std::string& cell, const std::string& file, int lineno,
-              const std::string& key, const std::string& where) {
+double number(const std::string& cell, const std::string& file, int lineno, const std::string& key,
+              const std::string& where) {
   if (cell.empty()) throw InputError(file, lineno, key, where + "empty cell");
   double v = 0;
   const char* end = cell.data() + cell.size();

@@ -21,8 +21,8 @@ class DriverTable {
   // The same from text already open; `file` names it in messages.
   DriverTable(std::istream& in, const std::string& file);
 
-  // Every cell of `column`, and its monthly values, must lie in [lo, hi]; else an InputError naming file, line and
-  // column. `unit` is said in the message.
+  // Every cell of `column`, and its monthly values, must lie in [lo, hi]; else an InputError naming
+  // file, line and column. `unit` is said in the message.
   void check_range(const std::string& column, double lo, double hi, const std::string& unit) const;
 
   // Monthly values (`column,year,month,value,source`, one row a month) that replace a

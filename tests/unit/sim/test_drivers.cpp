@@ -155,8 +155,8 @@ std::string twelve(const std::string& column, int year, double first, double ste
 TEST(Drivers, MonthsReplaceTheirYearsAnnualPoint) {
   const std::string annual = "year,oil,fx\n2013,100,10\n2014,55,20\n2015,40,30\n";
   // 2014 falls from 100 to 12 within the year; its mean is 56, near the annual 55
-  const DriverTable t = with_months(annual, "column,year,month,value,source\n" +
-                                                twelve("oil", 2014, 100, -8));
+  const DriverTable t =
+      with_months(annual, "column,year,month,value,source\n" + twelve("oil", 2014, 100, -8));
   const Date start(2013, 1, 1);
   const auto oil = t.daily_level("oil", start, 1100);
   EXPECT_DOUBLE_EQ(oil[Date(2013, 7, 1) - start], 100);
@@ -172,8 +172,8 @@ TEST(Drivers, MonthsReplaceTheirYearsAnnualPoint) {
 
 TEST(Drivers, AProjectionDropsTheMonthsAfterItsCutOff) {
   const std::string annual = "year,oil\n2013,100\n2014,100\n2015,100\n";
-  DriverTable t = with_months(annual, "column,year,month,value,source\n" +
-                                          twelve("oil", 2015, 89, 2));
+  DriverTable t =
+      with_months(annual, "column,year,month,value,source\n" + twelve("oil", 2015, 89, 2));
   t.project_after(2014, {}, {}, 1, "drivers.observed_until");
   for (double v : t.daily_level("oil", Date(2013, 1, 1), 1100)) EXPECT_DOUBLE_EQ(v, 100);
 }
@@ -182,7 +182,8 @@ TEST(Drivers, BadMonthlyRowsNameFileLineAndKey) {
   const std::string annual = "year,oil\n2013,100\n2014,50\n";
   const std::string head = "column,year,month,value,source\n";
   std::string missing = twelve("oil", 2014, 50, 0);
-  missing.erase(missing.find("oil,2014,7,"), missing.find("oil,2014,8,") - missing.find("oil,2014,7,"));
+  missing.erase(missing.find("oil,2014,7,"),
+                missing.find("oil,2014,8,") - missing.find("oil,2014,7,"));
   std::string repeated = twelve("oil", 2014, 50, 0) + "oil,2014,3,50,again\n";
   struct Case {
     std::string text;
