@@ -196,6 +196,10 @@ void DriverTable::project_after(int last_year, const std::vector<std::string>& g
       std::sort(seen.begin(), seen.end());
       const std::size_t n = seen.size();
       v = n % 2 ? seen[n / 2] : (seen[n / 2 - 1] + seen[n / 2]) / 2;
+    } else if (const auto m = monthly_.find(name); m != monthly_.end()) {
+      // With months, the last observation at the cut-off is December's, not the year's mean
+      // (holding the mean would bring back a level the price had already left).
+      if (const auto y = m->second.find(last_year); y != m->second.end()) v = y->second[11];
     }
     for (std::size_t i = last + 1; i < col.size(); ++i) col[i] = v;
   }

@@ -42,11 +42,11 @@ class DriverTable {
   // log-linear between mid-years.
   std::vector<double> daily_growth_index(const std::string& column, Date start, int days) const;
   // For a projection that uses no observation after `last_year`: every later row is replaced,
-  // levels held at their `last_year` value (the random walk's forecast), the `growth` columns
-  // at their mean over the `window` years ending in `last_year`, the `mean_reverting` columns
-  // at their median over every year up to `last_year`; monthly values after `last_year` are
-  // dropped. Throws InputError naming `key` for a year
-  // outside the table, too few years before it, or an unknown column.
+  // levels held at their `last_year` value (the random walk's forecast; December's where the
+  // column has that year's months), the `growth` columns at their mean over the `window`
+  // years ending in `last_year`, the `mean_reverting` columns at their median over every
+  // year up to `last_year`; monthly values after `last_year` are dropped. Throws InputError
+  // naming `key` for a year outside the table, too few years before it, or an unknown column.
   void project_after(int last_year, const std::vector<std::string>& growth,
                      const std::vector<std::string>& mean_reverting, int window,
                      const std::string& key);

@@ -176,6 +176,14 @@ TEST(Drivers, AProjectionDropsTheMonthsAfterItsCutOff) {
       with_months(annual, "column,year,month,value,source\n" + twelve("oil", 2015, 89, 2));
   t.project_after(2014, {}, {}, 1, "drivers.observed_until");
   for (double v : t.daily_level("oil", Date(2013, 1, 1), 1100)) EXPECT_DOUBLE_EQ(v, 100);
+  // Months in the cut-off year: the level is held at December's, the last observation.
+  DriverTable u = with_months(annual, "column,year,month,value,source\n" +
+                                          twelve("oil", 2014, 89, 2));
+  u.project_after(2014, {}, {}, 1, "drivers.observed_until");
+  const auto oil = u.daily_level("oil", Date(2013, 1, 1), 1100);
+  EXPECT_DOUBLE_EQ(oil[Date(2015, 1, 1) - Date(2013, 1, 1)], 111);
+  EXPECT_DOUBLE_EQ(oil[Date(2015, 7, 1) - Date(2013, 1, 1)], 111);
+  EXPECT_DOUBLE_EQ(oil.back(), 111);
 }
 
 TEST(Drivers, BadMonthlyRowsNameFileLineAndKey) {
