@@ -293,17 +293,10 @@ void DriverTable::add_monthly(std::istream& in, const std::string& file) {
     }
     const std::string source = line.substr(b);
     const std::string& name = cells[0];
-    if (!columns_.count(name)) {
-      std::vector<std::string> names(header_.begin() + 1, header_.end());
-      throw InputError(file, lineno, "column",
-                       "'" + name + "' is not a column of " + file_ + did_you_mean(name, names));
-    }
+    if (name.empty()) throw InputError(file, lineno, "column", "column 1: empty cell");
     const double y = number(cells[1], file, lineno, "year", "column 2: ");
-    if (y != std::floor(y) || y < years_.front() || y > years_.back())
-      throw InputError(file, lineno, "year",
-                       "'" + cells[1] + "' is not a year of " + file_ + " (" +
-                           std::to_string(years_.front()) + "-" + std::to_string(years_.back()) +
-                           ")");
+    if (y != std::floor(y) || y < 1800 || y > 2300)
+      throw InputError(file, lineno, "year", "column 2: not a year: '" + cells[1] + "'");
     const double mo = number(cells[2], file, lineno, "month", "column 3: ");
     if (mo != std::floor(mo) || mo < 1 || mo > 12)
       throw InputError(file, lineno, "month", "'" + cells[2] + "' is not a month (1-12)");
@@ -329,21 +322,41 @@ void DriverTable::add_monthly(std::istream& in, const std::string& file) {
         throw InputError(file, at, "month",
                          name + " " + std::to_string(year) + ": month " + std::to_string(m + 1) +
                              " missing (a year's months replace its annual value: all twelve)");
-    const auto& months = read[name][year];
-    double mean = 0;
-    for (double v : months) mean += v / 12;
-    const double annual = column(name)[static_cast<std::size_t>(year - years_.front())];
-    if (!(std::abs(mean - annual) <= 0.03 * std::abs(annual))) {
-      std::ostringstream msg;
-      msg << name << " " << year << ": the months average " << mean << ", " << file_ << " says "
-          << annual << " for the year (more than 3% apart)";
-      throw InputError(file, at, "value", msg.str());
-    }
   }
   for (auto& [name, years] : read)
     for (auto& [year, months] : years) monthly_[name][year] = months;
   for (const auto& [key, s] : seen) monthly_lines_[key.first][key.second] = s.line;
   monthly_file_ = file;
+}
+
+void DriverTable::check_monthly() const {
+  for (const auto& [name, years] : monthly_)
+    for (const auto& [year, months] : years) {
+      int at = 0;
+      for (int l : monthly_lines_.at(name).at(year))
+        if (l && (!at || l < at)) at = l;
+      if (!columns_.count(name)) {
+        std::vector<std::string> names(header_.begin() + 1, header_.end());
+        throw InputError(monthly_file_, at, "column",
+                         "'" + name + "' is not a column of " + file_ + did_you_mean(name, names));
+      }
+      if (!covers(year))
+        throw InputError(monthly_file_, at, "year",
+                         "'" + std::to_string(year) + "' is not a year of " + file_ + " (" +
+                             std::to_string(years_.front()) + "-" + std::to_string(years_.back()) +
+                             ")");
+      double mean = 0;
+      for (double v : months) mean += v / 12;
+      const double annual = column(name)[static_cast<std::size_t>(year - years_.front())];
+      if (!(std::abs(mean - annual) <= 0.03 * std::abs(annual))) {
+        std::ostringstream msg;
+        msg << name << " " << year << ": the months average " << mean << ", " << file_ << " says "
+            << annual
+            << " for the year (more than 3% apart: a changed annual value needs its months "
+               "changed too, or drivers.monthly_file \"\")";
+        throw InputError(monthly_file_, at, "value", msg.str());
+      }
+    }
 }
 
 std::vector<double> DriverTable::daily_growth_index(const std::string& name, Date start,

@@ -28,12 +28,15 @@ class DriverTable {
   // Monthly values (`column,year,month,value,source`, one row a month) that replace a
   // column's annual point in the years they cover, for prices that move within a year faster
   // than annual averages can show (oil in late 2014, the tenge's float of August 2015).
-  // Throws InputError naming the monthly file, line and key for a column the annual table
-  // lacks, a year outside it, a month outside 1-12 or repeated, a year without all twelve
-  // months, a missing source, or months whose mean is more than 3% away from the year's
-  // annual value (the two must describe the same prices).
+  // Throws InputError naming the monthly file, line and key for a cell that is not a number,
+  // a month outside 1-12 or repeated, a year without all twelve months or a missing source.
   void add_monthly(const std::string& file);
   void add_monthly(std::istream& in, const std::string& file);
+  // After the annual table's own checks (so that its faults are named first): an InputError
+  // naming the monthly file, line and key for a column the annual table lacks, a year outside
+  // it, or months whose mean is more than 3% away from the year's annual value (the two must
+  // describe the same prices).
+  void check_monthly() const;
 
   // Linear in time between mid-year points (mid-month points in years with monthly values),
   // flat before the first and after the last.

@@ -325,6 +325,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     series = table.daily_level(spec.freight_driver, m->start, m->days);
     for (double& v : series) v *= 0.5;  // a forty-foot box is two TEU
   }
+  table.check_monthly();  // after the annual table's checks, so that its faults are named first
   const auto& pol = p.policy;
   if (!pol.rail_subsidy.schedule.empty()) {
     m->subsidy_origin = m->country_index(pol.rail_subsidy.origin);

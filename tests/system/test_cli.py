@@ -187,8 +187,8 @@ def test_bad_drivers_table_exits_2_naming_file_line_and_column(tmp_path, what, e
 # Monthly drivers: the real configs/data/drivers_monthly.csv with one fault (line 2 is its
 # first row, Brent in January 2012).
 MONTHLY = [
-    ("unknown column", lambda rows: rows.__setitem__(1, rows[1].replace("brent_usd_per_bbl",
-                                                                          "brent", 1)),
+    ("unknown column", lambda rows: rows.__setitem__(
+        slice(1, 13), [r.replace("brent_usd_per_bbl", "brent", 1) for r in rows[1:13]]),
      2, "column", "is not a column of"),
     ("month 13", lambda rows: rows.__setitem__(1, rows[1].replace(",2012,1,", ",2012,13,", 1)),
      2, "month", "not a month (1-12)"),

@@ -64,10 +64,11 @@ double arrivals(const Model&, const State& st, int origin, int purpose) {
   return st.out.arrivals[origin][purpose];
 }
 
-// A copy of the drivers table in `dir` with `column` multiplied by `factor` in the years
-// from `from_year` on; returns its path.
-std::filesystem::path drivers_scaled(const std::filesystem::path& dir, const std::string& column,
-                                     double factor, int from_year) {
+// Copies of the drivers table and its monthly values in `dir` with `column` multiplied by
+// `factor` in the years from `from_year` on (both, or the months would override the change
+// and fail the check that they agree with the year); returns the --set lines using them.
+std::vector<std::string> drivers_scaled(const std::filesystem::path& dir, const std::string& column,
+                                        double factor, int from_year) {
   std::ifstream in(test::source("configs/data/drivers.csv"));
   std::string header, line;
   std::getline(in, header);
@@ -89,7 +90,23 @@ std::filesystem::path drivers_scaled(const std::filesystem::path& dir, const std
   std::filesystem::create_directories(dir);
   const auto file = dir / "drivers.csv";
   std::ofstream(file) << table;
-  return file;
+  std::ifstream min(test::source("configs/data/drivers_monthly.csv"));
+  std::string months;
+  std::getline(min, line);
+  months = line + "\n";
+  while (std::getline(min, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    for (std::string c; cells.size() < 4 && std::getline(ls, c, ',');) cells.push_back(c);
+    std::string source;
+    std::getline(ls, source);
+    if (cells[0] == column && std::stoi(cells[1]) >= from_year)
+      cells[3] = std::to_string(factor * std::stod(cells[3]));
+    months += cells[0] + "," + cells[1] + "," + cells[2] + "," + cells[3] + "," + source + "\n";
+  }
+  const auto monthly = dir / "drivers_monthly.csv";
+  std::ofstream(monthly) << months;
+  return {"drivers.file=" + file.string(), "drivers.monthly_file=" + monthly.string()};
 }
 }  // namespace
 
@@ -257,10 +274,10 @@ TEST(Levers, FasterBorderProcessingShortensQueueDays) {
 // choice or the trains were not an alternative.
 TEST(Mechanisms, HigherSeaFreightMovesChinaEuropeCargoToRailThroughKazakhstan) {
   const auto dir = std::filesystem::temp_directory_path() / "corridor_sea_freight_test";
-  const auto file = drivers_scaled(dir, "sea_freight_cn_eu_usd_per_feu", 2.0, 0);
+  const auto files = drivers_scaled(dir, "sea_freight_cn_eu_usd_per_feu", 2.0, 0);
   const std::vector<std::string> base = {"run.start=2017-01-01", "run.end=2017-12-31"};
   std::vector<std::string> dear = base;
-  dear.push_back("drivers.file=" + file.string());
+  dear.insert(dear.end(), files.begin(), files.end());
   const std::vector<Window> w = {{Date(2017, 1, 1), Date(2017, 12, 31)}};
   auto rail = [](const Model&, const State& st) {
     return st.out.transit_teu[kNorthern] + st.out.transit_teu[kMiddle];
@@ -281,10 +298,10 @@ TEST(Mechanisms, WeakerTengeLowersImportsFromChinaAndRaisesKazakhExportVolumes) 
   // price in tenge rises with them, they do not), and Kazakh goods other than energy and
   // metals (which sell at world prices) cost fewer dollars abroad.
   const auto dir = std::filesystem::temp_directory_path() / "corridor_tenge_test";
-  const auto file = drivers_scaled(dir, "usd_kzt", 2.0, 2016);
+  const auto files = drivers_scaled(dir, "usd_kzt", 2.0, 2016);
   const std::vector<std::string> base = {"run.start=2017-01-01", "run.end=2017-12-31"};
   std::vector<std::string> weak = base;
-  weak.push_back("drivers.file=" + file.string());
+  weak.insert(weak.end(), files.begin(), files.end());
   const std::vector<Window> w = {{Date(2017, 4, 1), Date(2017, 12, 31)}};
   auto imports_from_cn = [](const Model& m, const State& st) {
     return st.out.exports_usd[m.cn * st.out.n_countries + m.kz];
@@ -312,10 +329,10 @@ TEST(Mechanisms, CheaperRussianGoodsLowerKazakhImportsFromChina) {
   // import_competitors), as in 2015 when the tenge was still pegged. China's imports from
   // Kazakhstan, whose buyers do not compare with Russian goods, stay as they were.
   const auto dir = std::filesystem::temp_directory_path() / "corridor_ruble_test";
-  const auto file = drivers_scaled(dir, "usd_rub", 1.5, 2016);
+  const auto files = drivers_scaled(dir, "usd_rub", 1.5, 2016);
   const std::vector<std::string> base = {"run.start=2017-01-01", "run.end=2017-12-31"};
   std::vector<std::string> weak = base;
-  weak.push_back("drivers.file=" + file.string());
+  weak.insert(weak.end(), files.begin(), files.end());
   const std::vector<Window> w = {{Date(2017, 4, 1), Date(2017, 12, 31)}};
   auto exports = [](int o, int d) {
     return [o, d](const Model& m, const State& st) {

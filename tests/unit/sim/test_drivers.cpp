@@ -138,6 +138,7 @@ DriverTable with_months(const std::string& annual, const std::string& months) {
   std::istringstream a(annual), m(months);
   DriverTable t(a, "a.csv");
   t.add_monthly(m, "m.csv");
+  t.check_monthly();
   return t;
 }
 std::string twelve(const std::string& column, int year, double first, double step) {
@@ -177,8 +178,8 @@ TEST(Drivers, AProjectionDropsTheMonthsAfterItsCutOff) {
   t.project_after(2014, {}, {}, 1, "drivers.observed_until");
   for (double v : t.daily_level("oil", Date(2013, 1, 1), 1100)) EXPECT_DOUBLE_EQ(v, 100);
   // Months in the cut-off year: the level is held at December's, the last observation.
-  DriverTable u = with_months(annual, "column,year,month,value,source\n" +
-                                          twelve("oil", 2014, 89, 2));
+  DriverTable u =
+      with_months(annual, "column,year,month,value,source\n" + twelve("oil", 2014, 89, 2));
   u.project_after(2014, {}, {}, 1, "drivers.observed_until");
   const auto oil = u.daily_level("oil", Date(2013, 1, 1), 1100);
   EXPECT_DOUBLE_EQ(oil[Date(2015, 1, 1) - Date(2013, 1, 1)], 111);
@@ -201,8 +202,9 @@ TEST(Drivers, BadMonthlyRowsNameFileLineAndKey) {
   };
   const Case cases[] = {
       {"col,year,month,value,source\n", 1, "", "header must be"},
-      {head + "oill,2014,1,50,s\n", 2, "column", "did you mean 'oil'?"},
-      {head + "oil,2016,1,50,s\n", 2, "year", "not a year of a.csv (2013-2014)"},
+      {head + twelve("oill", 2014, 50, 0), 2, "column", "did you mean 'oil'?"},
+      {head + twelve("oil", 2016, 50, 0), 2, "year", "not a year of a.csv (2013-2014)"},
+      {head + "oil,20x6,1,50,s\n", 2, "year", "not a number: '20x6'"},
       {head + "oil,2014,13,50,s\n", 2, "month", "not a month"},
       {head + "oil,2014,1,x,s\n", 2, "value", "not a number: 'x'"},
       {head + "oil,2014,1,50,\n", 2, "source", "needs its source"},
