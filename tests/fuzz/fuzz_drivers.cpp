@@ -20,6 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (split != std::string::npos) {
       std::istringstream months(text.substr(split + 4));
       t.add_monthly(months, "fuzz_monthly.csv");
+      t.check_monthly();
     }
     for (const char* column : {"brent_usd_per_bbl", "gdp_growth_cn"}) {
       if (!t.has(column)) continue;
