@@ -67,16 +67,21 @@ bool next_line(std::istream& in, std::string& line, const std::string& file, int
   return true;
 }
 
+// `file` opened for reading, or an InputError naming `key`; `what` names the file in it.
+std::ifstream open_table(const std::string& file, const std::string& key, const std::string& what) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) throw InputError(file, 0, key, what + " file not found");
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw InputError(file, 0, key, what + " path is not a file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file, 0, key, "cannot open " + what + " file");
+  return in;
+}
+
 }  // namespace
 
 DriverTable::DriverTable(const std::string& file) : file_(file) {
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec))
-    throw InputError(file, 0, "drivers.file", "drivers file not found");
-  if (!std::filesystem::is_regular_file(file, ec))
-    throw InputError(file, 0, "drivers.file", "drivers path is not a file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(file, 0, "drivers.file", "cannot open drivers file");
+  std::ifstream in = open_table(file, "drivers.file", "drivers");
   read(in);
 }
 
@@ -153,13 +158,13 @@ void DriverTable::check_range(const std::string& name, double lo, double hi,
     }
   const auto months = monthly_.find(name);
   if (months == monthly_.end()) return;
-  for (const auto& [year, values] : months->second)
+  for (const auto& [year, months] : months->second)
     for (std::size_t m = 0; m < 12; ++m)
-      if (!(values[m] >= lo && values[m] <= hi)) {
+      if (!(months.value[m] >= lo && months.value[m] <= hi)) {
         std::ostringstream msg;
-        msg << "value " << values[m] << " for " << name << " " << year << "-" << m + 1
+        msg << "value " << months.value[m] << " for " << name << " " << year << "-" << m + 1
             << " out of range [" << lo << ", " << hi << "] " << unit;
-        throw InputError(monthly_file_, monthly_lines_.at(name).at(year)[m], "value", msg.str());
+        throw InputError(monthly_file_, months.line[m], "value", msg.str());
       }
 }
 
@@ -199,7 +204,7 @@ void DriverTable::project_after(int last_year, const std::vector<std::string>& g
     } else if (const auto m = monthly_.find(name); m != monthly_.end()) {
       // With months, the last observation at the cut-off is December's, not the year's mean
       // (holding the mean would bring back a level the price had already left).
-      if (const auto y = m->second.find(last_year); y != m->second.end()) v = y->second[11];
+      if (const auto y = m->second.find(last_year); y != m->second.end()) v = y->second.value[11];
     }
     for (std::size_t i = last + 1; i < col.size(); ++i) col[i] = v;
   }
@@ -225,7 +230,7 @@ std::vector<double> DriverTable::daily_level(const std::string& name, Date start
     const std::array<double, 12>* m = nullptr;
     if (months != monthly_.end()) {
       const auto it = months->second.find(years_[i]);
-      if (it != months->second.end()) m = &it->second;
+      if (it != months->second.end()) m = &it->second.value;
     }
     if (!m) {
       at.push_back(mid_year(years_[i]));
@@ -255,13 +260,7 @@ std::vector<double> DriverTable::daily_level(const std::string& name, Date start
 }
 
 void DriverTable::add_monthly(const std::string& file) {
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec))
-    throw InputError(file, 0, "drivers.monthly_file", "monthly drivers file not found");
-  if (!std::filesystem::is_regular_file(file, ec))
-    throw InputError(file, 0, "drivers.monthly_file", "monthly drivers path is not a file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(file, 0, "drivers.monthly_file", "cannot open monthly drivers file");
+  std::ifstream in = open_table(file, "drivers.monthly_file", "monthly drivers");
   add_monthly(in, file);
 }
 
@@ -272,11 +271,7 @@ void DriverTable::add_monthly(std::istream& in, const std::string& file) {
   if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
   if (line != kHeader)
     throw InputError(file, 1, "", "header must be '" + kHeader + "', found '" + line + "'");
-  struct Seen {
-    std::array<int, 12> line{};  // 0: month not given
-  };
-  std::map<std::pair<std::string, int>, Seen> seen;
-  std::map<std::string, std::map<int, std::array<double, 12>>> read;
+  std::map<std::string, std::map<int, Months>> read;
   for (int lineno = 2; next_line(in, line, file, lineno); ++lineno) {
     if (line.empty() || line[0] == '#') continue;
     // The source is the last cell and may hold commas.
@@ -303,38 +298,39 @@ void DriverTable::add_monthly(std::istream& in, const std::string& file) {
     const double v = number(cells[3], file, lineno, "value", "column 4: ");
     if (source.find_first_not_of(" \t") == std::string::npos)
       throw InputError(file, lineno, "source", "every monthly value needs its source");
-    const int year = static_cast<int>(y), m = static_cast<int>(mo) - 1;
-    int& first = seen[{name, year}].line[static_cast<std::size_t>(m)];
-    if (first)
+    const int year = static_cast<int>(y);
+    const auto m = static_cast<std::size_t>(mo) - 1;
+    Months& months = read[name][year];
+    if (months.line[m])
       throw InputError(file, lineno, "month",
                        name + " " + std::to_string(year) + "-" + std::to_string(m + 1) +
-                           " repeated (first at line " + std::to_string(first) + ")");
-    first = lineno;
-    read[name][year][static_cast<std::size_t>(m)] = v;
+                           " repeated (first at line " + std::to_string(months.line[m]) + ")");
+    months.line[m] = lineno;
+    months.value[m] = v;
   }
-  for (const auto& [key, s] : seen) {
-    const auto& [name, year] = key;
-    int at = 0;
-    for (int l : s.line)
-      if (l && (!at || l < at)) at = l;
-    for (int m = 0; m < 12; ++m)
-      if (!s.line[static_cast<std::size_t>(m)])
-        throw InputError(file, at, "month",
-                         name + " " + std::to_string(year) + ": month " + std::to_string(m + 1) +
-                             " missing (a year's months replace its annual value: all twelve)");
-  }
+  for (const auto& [name, years] : read)
+    for (const auto& [year, months] : years)
+      for (std::size_t m = 0; m < 12; ++m)
+        if (!months.line[m])
+          throw InputError(file, months.first_line(), "month",
+                           name + " " + std::to_string(year) + ": month " + std::to_string(m + 1) +
+                               " missing (a year's months replace its annual value: all twelve)");
   for (auto& [name, years] : read)
     for (auto& [year, months] : years) monthly_[name][year] = months;
-  for (const auto& [key, s] : seen) monthly_lines_[key.first][key.second] = s.line;
   monthly_file_ = file;
+}
+
+int DriverTable::Months::first_line() const {
+  int at = 0;
+  for (int l : line)
+    if (l && (!at || l < at)) at = l;
+  return at;
 }
 
 void DriverTable::check_monthly() const {
   for (const auto& [name, years] : monthly_)
     for (const auto& [year, months] : years) {
-      int at = 0;
-      for (int l : monthly_lines_.at(name).at(year))
-        if (l && (!at || l < at)) at = l;
+      const int at = months.first_line();
       if (!columns_.count(name)) {
         std::vector<std::string> names(header_.begin() + 1, header_.end());
         throw InputError(monthly_file_, at, "column",
@@ -346,7 +342,7 @@ void DriverTable::check_monthly() const {
                              std::to_string(years_.front()) + "-" + std::to_string(years_.back()) +
                              ")");
       double mean = 0;
-      for (double v : months) mean += v / 12;
+      for (double v : months.value) mean += v / 12;
       const double annual = column(name)[static_cast<std::size_t>(year - years_.front())];
       if (!(std::abs(mean - annual) <= 0.03 * std::abs(annual))) {
         std::ostringstream msg;

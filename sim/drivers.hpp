@@ -66,9 +66,13 @@ class DriverTable {
   std::vector<int> years_;
   std::vector<int> lines_;  // the file line of each row, for messages
   std::map<std::string, std::vector<double>> columns_;
-  // column -> year -> its twelve monthly values
-  std::map<std::string, std::map<int, std::array<double, 12>>> monthly_;
-  std::map<std::string, std::map<int, std::array<int, 12>>> monthly_lines_;
+  // A year's twelve monthly values and the lines of the monthly file that gave them.
+  struct Months {
+    std::array<double, 12> value{};
+    std::array<int, 12> line{};  // 0: month not given
+    int first_line() const;
+  };
+  std::map<std::string, std::map<int, Months>> monthly_;  // column -> year -> months
   std::string monthly_file_;
 };
 
