@@ -18,6 +18,10 @@ namespace corridor {
 struct Model;
 
 inline constexpr int kMaxRegions = 32;
+// The opening days fill the shipment pipeline (freight is still ramping up), so carriers'
+// base revenue is measured over the four weeks after the first week.
+inline constexpr int kCarrierBaseFirst = 7;
+inline constexpr int kCarrierBaseDays = 28;
 
 // Flows with the rest of the world, by kind; positive: money comes into the model.
 enum RowFlow : int {
@@ -39,6 +43,12 @@ struct Accounts {
   std::vector<Money> government, banks, carriers;  // per firm country
   // Households' disposable wage income of yesterday, per region: today's consumption.
   std::vector<Money> income_before;
+  // Carriers' freight revenue of yesterday, per firm country: what they pay their country's
+  // logistics firms today. Their demand counts against its level at the run's start (mean
+  // daily revenue over kCarrierBaseDays days from day kCarrierBaseFirst), as households'
+  // against the base year's: the calibrated final demand already holds that level.
+  std::vector<Money> carrier_revenue_before;
+  std::vector<double> carrier_base_usd;
   // Cumulative, per firm country, for the government's budget account.
   std::vector<Money> gov_revenue_total, gov_project_total, gov_other_spending_total;
   // Today's flows (reset every day), per firm country unless said otherwise.
@@ -54,6 +64,8 @@ struct Accounts {
     v("banks", banks);
     v("carriers", carriers);
     v("income_before", income_before);
+    v("carrier_revenue_before", carrier_revenue_before);
+    v("carrier_base_usd", carrier_base_usd);
     v("gov_revenue_total", gov_revenue_total);
     v("gov_project_total", gov_project_total);
     v("gov_other_spending_total", gov_other_spending_total);

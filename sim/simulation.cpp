@@ -300,8 +300,19 @@ void Simulation::phase_routing(const DayContext& ctx) {
     acc.from_row(kRowDomestic, Money() - spend);  // firms' sales paid by households, not outside
     consumption[c] += spend.usd() / t.price_level[c];
   }
+  // Carriers pay yesterday's freight revenue to their country's logistics firms, so the
+  // logistics sector (and its jobs: Kazakhstan's transit jobs) follows what carriers earn on
+  // the country's links.
+  std::array<double, kMaxFirmCountries> carriers_demand{};
+  for (int c = 0; c < m.n_firm_countries; ++c) {
+    const Money spend = acc.carrier_revenue_before[c];
+    acc.carriers[c] -= spend;
+    acc.from_row(kRowDomestic, Money() - spend);  // firms' sales paid by carriers
+    if (day >= kCarrierBaseFirst + kCarrierBaseDays)
+      carriers_demand[c] = (spend.usd() - acc.carrier_base_usd[c]) / t.price_level[c];
+  }
   // Domestic demand: final demand grows with GDP and moves with households' consumption;
-  // tourists and transit add to services; intermediate demand follows yesterday's output
+  // tourists and carriers add to services; intermediate demand follows yesterday's output
   // through the input-output matrix.
   // The same needs, against their base-year level, drive what the country imports.
   std::array<double, kMaxFirmCountries * kSectors> import_growth{};
@@ -309,7 +320,7 @@ void Simulation::phase_routing(const DayContext& ctx) {
     SectorVector f = m.base_final[c] * m.gdp_index[c][day] +
                      m.final_share[c] * (consumption[c] - m.base_consumption_usd[c]);
     f(kTourism) += st.travellers.tourism_demand_usd[c] / t.price_level[c];
-    if (c == m.kz) f(kLogistics) += st.kz_handled_teu_before * tp.transit_service_usd_per_teu;
+    f(kLogistics) += carriers_demand[c];
     const SectorVector d = f + m.io[c] * st.output_before[c];
     for (int s = 0; s < kSectors; ++s) {
       const double total = st.share_total[c * kSectors + s];
@@ -459,7 +470,12 @@ void Simulation::phase_accounting(const DayContext& ctx) {
       st.accounts.household_income[m.regions[r].country] += paid;
     }
   }
-  st.kz_handled_teu_before = st.out.kz_handled_teu;
+  Accounts& acc = st.accounts;
+  const bool base_day = ctx.day >= kCarrierBaseFirst && ctx.day < kCarrierBaseFirst + kCarrierBaseDays;
+  for (int c = 0; c < m.n_firm_countries; ++c) {
+    acc.carrier_revenue_before[c] = acc.carrier_revenue[c];
+    if (base_day) acc.carrier_base_usd[c] += acc.carrier_revenue[c].usd() / kCarrierBaseDays;
+  }
   st.out.jobs_transit = st.labour_total[m.kz * kSectors + kLogistics];
   st.out.jobs_tourism = st.labour_total[m.kz * kSectors + kTourism];
   st.out.firms_active = st.firms_active;

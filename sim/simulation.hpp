@@ -44,7 +44,6 @@ struct State {
   std::vector<double> share_total, labour_total;  // [firm country * kSectors + s]
   std::vector<SectorVector> output_before;        // yesterday's output per firm country
   double firms_active = 0;
-  double kz_handled_teu_before = 0;  // yesterday's, for today's demand for transit services
   MonthTotals month;                 // last month's firm totals
   int day = 0;                       // next day to simulate
 
@@ -70,7 +69,6 @@ struct State {
     v("labour_total", labour_total);
     v("output_before", output_before);
     v("firms_active", firms_active);
-    v("kz_handled_teu_before", kz_handled_teu_before);
     v("month", month);
     v("day", day);
   }
