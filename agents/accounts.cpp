@@ -9,10 +9,10 @@ void Accounts::init(const Model& m) {
   const auto nc = static_cast<std::size_t>(n_countries);
   households.assign(m.regions.size(), Money());
   income_before.assign(m.regions.size(), Money());
-  for (auto* v : {&government, &banks, &carriers, &gov_revenue_total, &gov_project_total,
-                  &gov_other_spending_total, &gov_revenue, &gov_fees, &gov_spending,
-                  &household_income, &household_consumption, &carrier_revenue, &bank_income,
-                  &carrier_revenue_before})
+  for (auto* v :
+       {&government, &banks, &carriers, &gov_revenue_total, &gov_project_total,
+        &gov_other_spending_total, &gov_revenue, &gov_fees, &gov_spending, &household_income,
+        &household_consumption, &carrier_revenue, &bank_income, &carrier_revenue_before})
     v->assign(nc, Money());
   carrier_base_usd.assign(nc, 0.0);
   row.fill(Money());

@@ -471,7 +471,8 @@ void Simulation::phase_accounting(const DayContext& ctx) {
     }
   }
   Accounts& acc = st.accounts;
-  const bool base_day = ctx.day >= kCarrierBaseFirst && ctx.day < kCarrierBaseFirst + kCarrierBaseDays;
+  const bool base_day =
+      ctx.day >= kCarrierBaseFirst && ctx.day < kCarrierBaseFirst + kCarrierBaseDays;
   for (int c = 0; c < m.n_firm_countries; ++c) {
     acc.carrier_revenue_before[c] = acc.carrier_revenue[c];
     if (base_day) acc.carrier_base_usd[c] += acc.carrier_revenue[c].usd() / kCarrierBaseDays;
