@@ -578,38 +578,44 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const CalibrationOption
   } catch (const nlopt::forced_stop&) {
   }
   // The best evaluation seen anywhere (the optimizer's own point is one of them).
-  const Evaluation* hat = nullptr;
-  for (const auto& e : ev.log())
-    if (!hat || e.objective < hat->objective) hat = &e;
-  const std::vector<double> theta = hat->theta;
-  const Evaluation at_hat = *hat;
+  auto best_seen = [&] {
+    const Evaluation* h = nullptr;
+    for (const auto& e : ev.log())
+      if (!h || e.objective < h->objective) h = &e;
+    return *h;
+  };
+  Evaluation at_hat = best_seen();
+  std::vector<double> theta = at_hat.theta;
 
   // 3. Uncertainty: SMM sandwich with a central-difference Jacobian on common random
   // numbers, and the covariance of the moments estimated by the replicates' spread.
-  progress("jacobian: " + std::to_string(2 * k) + " points");
-  std::vector<std::vector<double>> jac_pts;
-  std::vector<double> hstep(k);
-  for (int j = 0; j < k; ++j) {
-    const auto& p = spec.parameters[j];
-    const double h = spec.step * (p.hi - p.lo);
-    auto up = theta, down = theta;
-    up[j] = std::min(p.hi, theta[j] + h);
-    down[j] = std::max(p.lo, theta[j] - h);
-    hstep[j] = up[j] - down[j];
-    jac_pts.push_back(up);
-    jac_pts.push_back(down);
-  }
-  const auto jac = ev.run(jac_pts, "jacobian");
   const int nm = static_cast<int>(spec.moments.size());
-  Eigen::MatrixXd D(nm, k);
-  for (int j = 0; j < k; ++j) {
-    const auto gu = ev.deviations(jac[2 * j].mean), gd = ev.deviations(jac[2 * j + 1].mean);
-    for (int i = 0; i < nm; ++i) D(i, j) = (gu[i] - gd[i]) / hstep[j];
-  }
   const auto wv = ev.weights();
-  Eigen::MatrixXd W = Eigen::VectorXd::Map(wv.data(), nm).asDiagonal();
-  Eigen::VectorXd omega = Eigen::VectorXd::Zero(nm);
-  {
+  const Eigen::MatrixXd W = Eigen::VectorXd::Map(wv.data(), nm).asDiagonal();
+  std::vector<double> se(k);
+  Eigen::MatrixXd V;
+  double cond = 0;
+  auto uncertainty = [&](const std::string& phase) {
+    progress(phase + ": " + std::to_string(2 * k) + " points");
+    std::vector<std::vector<double>> jac_pts;
+    std::vector<double> hstep(k);
+    for (int j = 0; j < k; ++j) {
+      const auto& p = spec.parameters[j];
+      const double h = spec.step * (p.hi - p.lo);
+      auto up = theta, down = theta;
+      up[j] = std::min(p.hi, theta[j] + h);
+      down[j] = std::max(p.lo, theta[j] - h);
+      hstep[j] = up[j] - down[j];
+      jac_pts.push_back(up);
+      jac_pts.push_back(down);
+    }
+    const auto jac = ev.run(jac_pts, phase);
+    Eigen::MatrixXd D(nm, k);
+    for (int j = 0; j < k; ++j) {
+      const auto gu = ev.deviations(jac[2 * j].mean), gd = ev.deviations(jac[2 * j + 1].mean);
+      for (int i = 0; i < nm; ++i) D(i, j) = (gu[i] - gd[i]) / hstep[j];
+    }
+    Eigen::VectorXd omega = Eigen::VectorXd::Zero(nm);
     const int R = static_cast<int>(at_hat.reps.size());
     for (int i = 0; i < nm; ++i) {
       double m = 0, s = 0;
@@ -617,19 +623,19 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const CalibrationOption
       for (int r = 0; r < R; ++r) s += std::pow(at_hat.reps[r][i] - m, 2);
       omega(i) = R > 1 ? s / (R - 1) / std::pow(spec.moments[i].observed, 2) : 0;
     }
-  }
-  const Eigen::MatrixXd A = D.transpose() * W * D;
-  const Eigen::MatrixXd B = D.transpose() * W * omega.asDiagonal() * W * D;
-  Eigen::JacobiSVD<Eigen::MatrixXd> svd(A, Eigen::ComputeFullU | Eigen::ComputeFullV);
-  const double cond = svd.singularValues()(0) / std::max(1e-300, svd.singularValues()(k - 1));
-  const Eigen::MatrixXd Ainv = A.completeOrthogonalDecomposition().pseudoInverse();
-  const Eigen::MatrixXd V = (1.0 + 1.0 / spec.replicates) * Ainv * B * Ainv;
-  std::vector<double> se(k);
-  // A parameter that moves no moment has no finite standard error, whatever the
-  // pseudo-inverse says.
-  for (int j = 0; j < k; ++j)
-    se[j] = D.col(j).norm() < 1e-12 ? std::numeric_limits<double>::infinity()
-                                    : std::sqrt(std::max(0.0, V(j, j)));
+    const Eigen::MatrixXd A = D.transpose() * W * D;
+    const Eigen::MatrixXd B = D.transpose() * W * omega.asDiagonal() * W * D;
+    Eigen::JacobiSVD<Eigen::MatrixXd> svd(A, Eigen::ComputeFullU | Eigen::ComputeFullV);
+    cond = svd.singularValues()(0) / std::max(1e-300, svd.singularValues()(k - 1));
+    const Eigen::MatrixXd Ainv = A.completeOrthogonalDecomposition().pseudoInverse();
+    V = (1.0 + 1.0 / spec.replicates) * Ainv * B * Ainv;
+    // A parameter that moves no moment has no finite standard error, whatever the
+    // pseudo-inverse says.
+    for (int j = 0; j < k; ++j)
+      se[j] = D.col(j).norm() < 1e-12 ? std::numeric_limits<double>::infinity()
+                                      : std::sqrt(std::max(0.0, V(j, j)));
+  };
+  uncertainty("jacobian");
 
   // 4. Identification: the objective along each parameter, the others at the estimate.
   progress("profiles: " + std::to_string(k * spec.profile_points) + " points");
@@ -642,6 +648,29 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const CalibrationOption
       prof_pts.push_back(t);
     }
   const auto prof = ev.run(prof_pts, "profile");
+  const auto searched = theta;
+  const double searched_objective = at_hat.objective;
+
+  // 5. A local search on a noisy objective can stop short of a better point nearby, which
+  // the Jacobian's or the profiles' points then find. The best of them that beats the
+  // estimate in every replicate (the same seeds at both points, so not by seed noise)
+  // becomes the estimate, and the standard errors are computed again there (the profiles
+  // stay those around the search's point).
+  {
+    const Evaluation* better = nullptr;
+    for (const auto& e : ev.log()) {
+      if (!(e.objective < at_hat.objective) || e.reps.size() != at_hat.reps.size()) continue;
+      bool every = true;
+      for (std::size_t r = 0; r < e.reps.size(); ++r)
+        every = every && ev.objective(e.reps[r]) < ev.objective(at_hat.reps[r]);
+      if (every && (!better || e.objective < better->objective)) better = &e;
+    }
+    if (better) {
+      at_hat = *better;
+      theta = at_hat.theta;
+      uncertainty("jacobian_at_best");
+    }
+  }
 
   CalibrationResult result{theta, se, at_hat.objective, static_cast<int>(ev.log().size())};
   if (mpi_rank() != 0) return result;
@@ -770,6 +799,15 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const CalibrationOption
                   "- Objective at the estimate: %.6g (start of the search %.6g)\n",
                   at_hat.objective, first[best].objective);
     r += line;
+    if (theta != searched) {
+      std::string from;
+      for (int j = 0; j < k; ++j) from += (j ? ", " : "") + num(searched[j]);
+      std::snprintf(line, sizeof line, "%.6g", searched_objective);
+      r += "- The Jacobian's or the profiles' points held a better one than the search's (" + from +
+           ", objective " + line +
+           "): it is the estimate, with its own Jacobian; the profiles are those around the "
+           "search's point\n";
+    }
     if (current) {
       std::string vals;
       for (int j = 0; j < k; ++j) vals += (j ? ", " : "") + num((*current)[j]);
