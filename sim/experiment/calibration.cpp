@@ -801,7 +801,11 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const CalibrationOption
     r += line;
     if (theta != searched) {
       std::string from;
-      for (int j = 0; j < k; ++j) from += (j ? ", " : "") + num(searched[j]);
+      for (int j = 0; j < k; ++j) {
+        char v[32];
+        std::snprintf(v, sizeof v, "%.4g", searched[j]);
+        from += (j ? ", " : "") + std::string(v);
+      }
       std::snprintf(line, sizeof line, "%.6g", searched_objective);
       r += "- The Jacobian's or the profiles' points held a better one than the search's (" + from +
            ", objective " + line +
