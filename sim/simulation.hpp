@@ -44,8 +44,8 @@ struct State {
   std::vector<double> share_total, labour_total;  // [firm country * kSectors + s]
   std::vector<SectorVector> output_before;        // yesterday's output per firm country
   double firms_active = 0;
-  MonthTotals month;                 // last month's firm totals
-  int day = 0;                       // next day to simulate
+  MonthTotals month;  // last month's firm totals
+  int day = 0;        // next day to simulate
 
   template <class V>
   void visit(V& v) {
