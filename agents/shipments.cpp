@@ -539,6 +539,9 @@ void Shipments::book_ahead(const DayContext& ctx, const Infrastructure& infra,
       continue;
     const Route& r = net.routes()[route[i]];
     int l = leg[i];
+    // Only the crossings ahead matter: loads by sea or pipeline, and loads past their route's
+    // last crossing, book nothing.
+    if (l > r.last_crossing_leg || (l == r.last_crossing_leg && st != ShipState::kMoving)) continue;
     // Days until the end of leg l is reached; a queued shipment is counted as leaving now.
     double rem;
     if (st == ShipState::kMoving) {
@@ -549,9 +552,8 @@ void Shipments::book_ahead(const DayContext& ctx, const Infrastructure& infra,
       if (++l >= r.n_legs) continue;
       rem = here + infra.link_days[net.leg_link(r, l)];
     }
-    for (; l < r.n_legs; ++l) {
+    for (; l <= r.last_crossing_leg; ++l) {
       const int n = net.leg_end(r, l);
-      if (n == r.destination) break;
       const int x = net.nodes()[n].crossing;
       // Move() counts a countdown down by one each day and arrives when it is spent: a
       // shipment rem days away arrives in the move of day ceil(rem) - 1 from today.

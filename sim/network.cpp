@@ -174,13 +174,16 @@ std::pair<int, int> Network::add_routes(int origin, int destination, bool pipeli
             static_cast<std::uint16_t>(path.size()),
             kNoCorridor,
             false,
-            pipeline};
+            pipeline,
+            -1};
     for (std::size_t i = 0; i < path.size(); ++i) {
       const Edge& e = edges_[path[i]];
       legs_.push_back(e.link);
       stops_.push_back(e.to);
       if (r.corridor == kNoCorridor) r.corridor = links_[e.link].corridor;
       if (e.to != destination && nodes_[e.to].country == "KZ") r.through_kz = true;
+      if (e.to != destination && nodes_[e.to].crossing >= 0)
+        r.last_crossing_leg = static_cast<int>(i);
     }
     routes_.push_back(r);
   }

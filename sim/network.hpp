@@ -45,6 +45,7 @@ struct Route {
   int corridor;     // first corridor label along the route, or kNoCorridor
   bool through_kz;  // passes a Kazakh node other than its ends
   bool pipeline;
+  int last_crossing_leg;  // the last leg ending at a capacity-limited crossing, or -1
 };
 
 class Network {

@@ -39,3 +39,22 @@ TEST(Network, PipelinesCarryEnergyFromAtyrauOnly) {
   const OdPair& od2 = m->ods[m->od(almaty, urumqi)];
   EXPECT_EQ(od2.pipe_end, od2.pipe_begin);
 }
+
+// Shipments book crossings ahead only up to their route's last crossing (book_ahead), so
+// the index must name exactly the last leg ending at a crossing other than the destination.
+TEST(Network, LastCrossingLegIsTheLastCrossingBeforeTheDestination) {
+  const auto m = test::small_model({"run.end=2013-01-31"});
+  const Network& net = m->network;
+  int with = 0, without = 0;
+  for (const Route& route : net.routes()) {
+    int last = -1;
+    for (int i = 0; i < route.n_legs; ++i) {
+      const int n = net.leg_end(route, i);
+      if (n != route.destination && net.nodes()[n].crossing >= 0) last = i;
+    }
+    EXPECT_EQ(route.last_crossing_leg, last);
+    ++(last >= 0 ? with : without);
+  }
+  EXPECT_GT(with, 0);
+  EXPECT_GT(without, 0);
+}
