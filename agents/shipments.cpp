@@ -568,41 +568,26 @@ void Shipments::book_ahead(const DayContext& ctx, const Infrastructure& infra,
 }
 
 void Shipments::move(const DayContext& ctx, const Infrastructure& infra, Crossings& crossings) {
-  enum : std::uint8_t { kNothing, kDelivers, kQueues, kDue };
+  enum : std::uint8_t { kNothing, kDelivers, kQueues };
   const Network& net = ctx.model.network;
   n_delivered = 0;
-  // Moving, dwelling and departing touch only the shipment itself: in parallel. Counting
-  // down is all most shipments do on a day, so each block first counts down without
-  // branches, then handles the few whose countdown ran out.
-  const std::size_t n_blocks = (high_water + kGrain - 1) / kGrain;
-  parallel_for_chunks(n_blocks, [&](std::size_t c) {
-    const std::size_t b = c * kGrain, e = std::min(high_water, b + kGrain);
-    const ShipState* st = state.data();
-    float* left = days_left.data();
-    std::uint8_t* due = arrived.data();
-    for (std::size_t i = b; i < e; ++i) {
-      const bool counting = st[i] == ShipState::kMoving || st[i] == ShipState::kDwell;
-      const float d = left[i] - (counting ? 1.0f : 0.0f);
-      left[i] = d;
-      due[i] = counting && !(d > 0.0f) ? kDue : kNothing;
-    }
-    for (std::size_t i = b; i < e; ++i) {
-      if (due[i] != kDue) continue;
-      const auto s = static_cast<std::int32_t>(i);
-      arrived[s] = kNothing;
-      if (state[s] == ShipState::kDwell) {
-        depart(ctx, infra, s, days_left[s]);
-        continue;
-      }
-      const Route& r = net.routes()[route[s]];
-      const int n = net.leg_end(r, leg[s]);
-      if (n == r.destination)
-        arrived[s] = kDelivers;
-      else if (net.nodes()[n].crossing >= 0 && teu[s] > 0)
-        arrived[s] = kQueues;
-      else
-        dwell_or_depart(ctx, infra, s, n, days_left[s]);
-    }
+  // Moving, dwelling and departing touch only the shipment itself: in parallel.
+  parallel_for_index(high_water, [&](std::size_t i) {
+    const auto s = static_cast<std::int32_t>(i);
+    arrived[s] = kNothing;
+    const ShipState st = state[s];
+    if (st != ShipState::kMoving && st != ShipState::kDwell) return;
+    days_left[s] -= 1.0f;
+    if (days_left[s] > 0.0f) return;
+    if (st == ShipState::kDwell) return depart(ctx, infra, s, days_left[s]);
+    const Route& r = net.routes()[route[s]];
+    const int n = net.leg_end(r, leg[s]);
+    if (n == r.destination)
+      arrived[s] = kDelivers;
+    else if (net.nodes()[n].crossing >= 0 && teu[s] > 0)
+      arrived[s] = kQueues;
+    else
+      dwell_or_depart(ctx, infra, s, n, days_left[s]);
   });
   // Deliveries and queue arrivals in slot order, so queues fill in the same order whatever
   // the thread count.
