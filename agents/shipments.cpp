@@ -539,8 +539,8 @@ void Shipments::book_ahead(const DayContext& ctx, const Infrastructure& infra,
       continue;
     const Route& r = net.routes()[route[i]];
     int l = leg[i];
-    // Only the crossings ahead matter: loads by sea or pipeline, and loads past their route's
-    // last crossing, book nothing.
+    // Only the crossings ahead matter: loads on routes without one (most by sea or pipeline)
+    // and loads past their route's last crossing book nothing.
     if (l > r.last_crossing_leg || (l == r.last_crossing_leg && st != ShipState::kMoving)) continue;
     // Days until the end of leg l is reached; a queued shipment is counted as leaving now.
     double rem;
