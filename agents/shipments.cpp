@@ -543,14 +543,15 @@ void Shipments::book_ahead(const DayContext& ctx, const Infrastructure& infra,
     // and loads past their route's last crossing book nothing.
     if (l > r.last_crossing_leg || (l == r.last_crossing_leg && st != ShipState::kMoving)) continue;
     // Days until the end of leg l is reached; a queued shipment is counted as leaving now.
+    // A crossing is never a route's last stop, so every leg up to the last crossing has a
+    // next one.
     double rem;
     if (st == ShipState::kMoving) {
       rem = days_left[i];
     } else {
       const double here =
           st == ShipState::kDwell ? days_left[i] : ctx.policy.processing_days[net.leg_end(r, l)];
-      if (++l >= r.n_legs) continue;
-      rem = here + infra.link_days[net.leg_link(r, l)];
+      rem = here + infra.link_days[net.leg_link(r, ++l)];
     }
     for (; l <= r.last_crossing_leg; ++l) {
       const int n = net.leg_end(r, l);
@@ -560,8 +561,7 @@ void Shipments::book_ahead(const DayContext& ctx, const Infrastructure& infra,
       const int k = std::max(0, static_cast<int>(std::ceil(rem)) - 1);
       if (k >= kH) break;
       if (x >= 0) crossings.booked_arrivals[static_cast<std::size_t>(x) * kH + k] += teu[i];
-      if (l + 1 < r.n_legs)
-        rem += ctx.policy.processing_days[n] + infra.link_days[net.leg_link(r, l + 1)];
+      rem += ctx.policy.processing_days[n] + infra.link_days[net.leg_link(r, l + 1)];
     }
   }
   crossings.project(infra, net);

@@ -53,6 +53,8 @@ TEST(Network, LastCrossingLegIsTheLastCrossingBeforeTheDestination) {
       if (n != route.destination && net.nodes()[n].crossing >= 0) last = i;
     }
     EXPECT_EQ(route.last_crossing_leg, last);
+    // book_ahead steps to the leg after the last crossing without checking for one.
+    EXPECT_LT(route.last_crossing_leg, route.n_legs - 1);
     ++(last >= 0 ? with : without);
   }
   EXPECT_GT(with, 0);
