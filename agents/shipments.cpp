@@ -242,6 +242,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
     for (auto& c : chunks_) {
       c.exports.assign(nc * nc, 0.0);
       c.exports_real.assign(nc * nc, 0.0);
+      c.exports_sector.assign(nc * nc * kSectors, 0.0);
       c.route_teu.assign(net.routes().size(), 0.0);
     }
   }
@@ -434,6 +435,7 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
         split(fee_nodes, &rt.node_fees_by_payee[r * np], units, ch.node_fees_to);
         ch.exports[od.origin_country * nc + od.dest_country] += v.usd();
         ch.exports_real[od.origin_country * nc + od.dest_country] += real.usd();
+        ch.exports_sector[(od.origin_country * nc + od.dest_country) * kSectors + s] += v.usd();
         if (od.transit && path.corridor >= 0) ch.transit_teu[path.corridor] += units;
         if (path.through_kz) ch.kz_handled_teu += units;
       }
@@ -495,6 +497,8 @@ void Shipments::dispatch(const DayContext& ctx, Firms& firms, const TradeTables&
       out.exports_usd[k] += ch.exports[k];
       out.exports_real_usd[k] += ch.exports_real[k];
     }
+    for (std::size_t k = 0; k < ch.exports_sector.size(); ++k)
+      out.exports_sector_usd[k] += ch.exports_sector[k];
     for (int c = 0; c < kCorridors; ++c) out.transit_teu[c] += ch.transit_teu[c];
     out.kz_handled_teu += ch.kz_handled_teu;
     for (std::size_t r = 0; r < ch.route_teu.size(); ++r)

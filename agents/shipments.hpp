@@ -192,7 +192,7 @@ struct Shipments {
     std::vector<Part> parts;
     Money shipped, transit_fees, border_fees, rail_subsidy;
     std::array<Money, kMaxFirmCountries + 1> freight_to{}, node_fees_to{};  // by payee
-    std::vector<double> exports, exports_real, route_teu;
+    std::vector<double> exports, exports_real, exports_sector, route_teu;
     std::array<double, kCorridors> transit_teu{};
     double kz_handled_teu = 0;
     void reset() {
@@ -203,6 +203,7 @@ struct Shipments {
       node_fees_to.fill(Money());
       std::fill(exports.begin(), exports.end(), 0.0);
       std::fill(exports_real.begin(), exports_real.end(), 0.0);
+      std::fill(exports_sector.begin(), exports_sector.end(), 0.0);
       std::fill(route_teu.begin(), route_teu.end(), 0.0);
       transit_teu.fill(0);
       kz_handled_teu = 0;

@@ -73,6 +73,11 @@ std::vector<SeriesSpec> output_series(const Model& m) {
       {"origin", "destination"}, A::kSum, [](const Model&, const State& st, double* r) {
         std::copy(st.out.exports_usd.begin(), st.out.exports_usd.end(), r);
       });
+  add("exports_by_sector_usd", "USD",
+      "goods exports by origin and destination country and sector, value dispatched",
+      {"origin", "destination", "sector"}, A::kSum, [](const Model&, const State& st, double* r) {
+        std::copy(st.out.exports_sector_usd.begin(), st.out.exports_sector_usd.end(), r);
+      });
   add("exports_real_usd", "USD at base-year prices",
       "goods exports by origin and destination country at base-year prices (quantities)",
       {"origin", "destination"}, A::kSum, [](const Model&, const State& st, double* r) {

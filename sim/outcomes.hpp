@@ -18,6 +18,7 @@ struct DayOutcomes {
   int n_countries = 0;
   std::vector<double> exports_usd;               // [origin * n + destination], dispatched
   std::vector<double> exports_real_usd;          // the same at base-year prices
+  std::vector<double> exports_sector_usd;        // [(origin * n + destination) * kSectors + sector]
   std::array<double, kCorridors> transit_teu{};  // third-country TEU dispatched, by corridor
   double kz_handled_teu = 0;                     // TEU dispatched on routes through a Kazakh node
   std::vector<double> queue_days, queue_teu, throughput_teu, capacity_teu;  // per crossing
@@ -39,6 +40,7 @@ struct DayOutcomes {
     v("n_countries", n_countries);
     v("exports_usd", exports_usd);
     v("exports_real_usd", exports_real_usd);
+    v("exports_sector_usd", exports_sector_usd);
     v("transit_teu", transit_teu);
     v("kz_handled_teu", kz_handled_teu);
     v("queue_days", queue_days);
@@ -69,6 +71,7 @@ struct DayOutcomes {
     n_countries = countries;
     exports_usd.assign(countries * countries, 0.0);
     exports_real_usd.assign(countries * countries, 0.0);
+    exports_sector_usd.assign(countries * countries * kSectors, 0.0);
     for (auto* v : {&queue_days, &queue_teu, &throughput_teu, &capacity_teu})
       v->assign(crossings, 0.0);
     output_usd.assign(firm_countries * kSectors, 0.0);
@@ -76,6 +79,7 @@ struct DayOutcomes {
   void reset_flows() {
     std::fill(exports_usd.begin(), exports_usd.end(), 0.0);
     std::fill(exports_real_usd.begin(), exports_real_usd.end(), 0.0);
+    std::fill(exports_sector_usd.begin(), exports_sector_usd.end(), 0.0);
     transit_teu.fill(0);
     kz_handled_teu = 0;
     for (auto* v : {&queue_days, &queue_teu, &throughput_teu, &capacity_teu})

@@ -418,6 +418,8 @@ def test_output_opens_with_h5dump_and_xarray(tmp_path):
     assert np.issubdtype(ds.time.dtype, np.datetime64)
     assert str(ds.time.values[0])[:10] == "2013-01-01"
     assert ds.exports_usd.dims == ("time", "origin", "destination")
+    assert ds.exports_by_sector_usd.dims == ("time", "origin", "destination", "sector")
+    assert np.allclose(ds.exports_by_sector_usd.sum("sector"), ds.exports_usd, rtol=1e-9, atol=1e-6)
     assert ds.border_queue_days.dims == ("time", "crossing")
     assert "khorgos" in list(ds.crossing.values)
     assert ds.bilateral_trade_usd.attrs["units"] == "USD"

@@ -16,8 +16,8 @@ std::vector<double> trajectory(const std::shared_ptr<const Model>& m, std::uint6
   std::vector<double> out;
   test::run(sim, [&](const Simulation& s) {
     const DayOutcomes& o = s.state().out;
-    for (const auto* v :
-         {&o.exports_usd, &o.queue_days, &o.queue_teu, &o.throughput_teu, &o.output_usd})
+    for (const auto* v : {&o.exports_usd, &o.exports_sector_usd, &o.queue_days, &o.queue_teu,
+                          &o.throughput_teu, &o.output_usd})
       out.insert(out.end(), v->begin(), v->end());
     out.insert(out.end(), o.transit_teu.begin(), o.transit_teu.end());
     for (const auto& a : o.arrivals) out.insert(out.end(), a.begin(), a.end());

@@ -40,6 +40,26 @@ TEST(Recorder, WritesCompleteFileWithConsistentAggregates) {
   const auto exports = read_array(path, "daily/exports_usd");
   ASSERT_EQ(exports.shape.size(), 3u);
   EXPECT_EQ(exports.shape[1], m->countries.size());
+  // By sector, the same flows: they sum to exports_usd for every day and pair, and
+  // Kazakhstan's sales to China are mostly energy and metals, China's to it manufactures.
+  const auto by_sector = read_array(path, "daily/exports_by_sector_usd");
+  ASSERT_EQ(by_sector.shape.size(), 4u);
+  ASSERT_EQ(by_sector.shape[3], static_cast<std::size_t>(kSectors));
+  ASSERT_EQ(by_sector.values.size(), exports.values.size() * kSectors);
+  for (std::size_t k = 0; k < exports.values.size(); ++k) {
+    double sum = 0;
+    for (int s = 0; s < kSectors; ++s) sum += by_sector.values[k * kSectors + s];
+    ASSERT_NEAR(sum, exports.values[k], 1e-9 * std::max(1.0, exports.values[k])) << k;
+  }
+  const std::size_t n = m->countries.size();
+  auto pair_total = [&](int o, int d, int s) {
+    double v = 0;
+    for (int t = 0; t < m->days; ++t) v += by_sector.values[((t * n + o) * n + d) * kSectors + s];
+    return v;
+  };
+  EXPECT_GT(pair_total(m->kz, m->cn, kEnergy) + pair_total(m->kz, m->cn, kMetals),
+            pair_total(m->kz, m->cn, kManufacturing) + pair_total(m->kz, m->cn, kAgriculture));
+  EXPECT_GT(pair_total(m->cn, m->kz, kManufacturing), pair_total(m->cn, m->kz, kEnergy));
 }
 
 TEST(Recorder, AnUnfinishedRunLeavesNoFile) {
