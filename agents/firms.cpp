@@ -343,7 +343,9 @@ FirmTotals Firms::step(const DayContext& ctx, const TradeTables& t) {
       const int dc = m.country_of_node[d];
       const int od = m.od_of[region[i] * nn + d];
       od_of_slot[k] = od;
-      order[k] = t.order_rate[(c * nc + dc) * kSectors + s] * t.od_factor[od * kSectors + s] *
+      const int pair = (c * nc + dc) * kSectors + s;
+      order[k] = (std::min(t.order_rate[pair] * t.od_factor[od * kSectors + s], t.order_cap[pair]) +
+                  t.order_contract[pair]) *
                  order_weight[i];
       orders += order[k];
       tot.partnerships_cnkz += (dc == m.cn || dc == m.kz);

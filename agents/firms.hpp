@@ -27,6 +27,10 @@ struct TradeTables {
   // Orders per partnership before route costs, [(oc * nc + dc) * kSectors + s], USD/day
   // at base-year prices (quantities).
   std::vector<double> order_rate;
+  // A ceiling on them after route costs and a contract volume on top, same index: Kazakh
+  // crude rationed to the pipeline's room and gas sold under contract (policy
+  // pipeline_to_china); no ceiling and no contract elsewhere.
+  std::vector<double> order_cap, order_contract;
   // Today's dollar price, base year = 1, of a country's goods sold at home (and of its
   // inputs and wages), [country], and of its exports, [country * kSectors + sector]: the
   // same but for Kazakh energy and metals, sold at world prices.
@@ -59,6 +63,8 @@ struct TradeTables {
     v("n_countries", n_countries);
     v("demand_per_share", demand_per_share);
     v("order_rate", order_rate);
+    v("order_cap", order_cap);
+    v("order_contract", order_contract);
     v("price_level", price_level);
     v("export_price", export_price);
     v("od_factor", od_factor);

@@ -607,7 +607,8 @@ std::vector<ScheduledValue> read_schedule(const Reader& r, const std::string& k,
 
 void read_policy(const Reader& r, PolicyParams& p) {
   r.allow({"visa_free", "rmb_clearing", "tourism_year", "transit_fee", "infrastructure",
-           "border_processing", "rail_subsidy", "route_risk", "passenger_closure"});
+           "border_processing", "rail_subsidy", "route_risk", "passenger_closure",
+           "pipeline_to_china"});
   if (r.need("visa_free")) {
     Reader v = r.child("visa_free");
     v.allow({"cn_to_kz", "kz_to_cn"});
@@ -669,6 +670,17 @@ void read_policy(const Reader& r, PolicyParams& p) {
     if (p.passenger_closure.start && c.has("end") &&
         !(*p.passenger_closure.start < p.passenger_closure.end))
       c.fail("end", "end must be after start");
+  }
+  if (r.need("pipeline_to_china")) {
+    Reader c = r.child("pipeline_to_china");
+    auto& q = p.pipeline_to_china;
+    c.allow(
+        {"enabled", "deliveries_mt_per_year", "russian_transit", "gas_bcm", "gas_usd_bn_per_bcm"});
+    c.get("enabled", q.enabled);
+    c.get("deliveries_mt_per_year", q.deliveries_mt_per_year, 0, 1000);
+    if (c.need("russian_transit")) q.russian_transit = read_schedule(c, "russian_transit", 0, 1000);
+    if (c.need("gas_bcm")) q.gas_bcm = read_schedule(c, "gas_bcm", 0, 1000);
+    c.get("gas_usd_bn_per_bcm", q.gas_usd_bn_per_bcm, 0, 10);
   }
 }
 

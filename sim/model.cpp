@@ -334,6 +334,26 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     if (m->subsidy_destination < 0) fail("policy.rail_subsidy.destination", "unknown country");
   }
   if (!pol.route_risk.schedule.empty()) m->risk_corridor = parse_corridor(pol.route_risk.corridor);
+  if (const auto& pipe = pol.pipeline_to_china; pipe.enabled) {
+    if (pipe.deliveries_mt_per_year <= 0)
+      fail("policy.pipeline_to_china.deliveries_mt_per_year", "needed (above 0) when enabled");
+    double transit = 0;
+    for (const auto& e : pipe.russian_transit)
+      if (!(base < e.from)) transit = e.value;
+    m->kz_crude_room_base_mt = pipe.deliveries_mt_per_year - transit;
+    const auto from = p.trade.base_flows_usd_bn.find(m->countries[m->kz]);
+    if (from != p.trade.base_flows_usd_bn.end())
+      if (const auto to = from->second.find(m->countries[m->cn]); to != from->second.end())
+        m->kz_cn_energy_base_usd_bn = to->second[kEnergy];
+    if (m->kz_cn_energy_base_usd_bn <= 0)
+      fail("policy.pipeline_to_china",
+           "needs Kazakh energy sales to China in trade.base_flows_usd_bn to ration");
+    if (m->kz_crude_room_base_mt <= 0)
+      fail("policy.pipeline_to_china.russian_transit",
+           "leaves no room for Kazakh crude in the base year, whose flows it must carry");
+    if (!pipe.gas_bcm.empty() && pipe.gas_usd_bn_per_bcm <= 0)
+      fail("policy.pipeline_to_china.gas_usd_bn_per_bcm", "needed (above 0) to value gas_bcm");
+  }
   for (const auto& [name, shock] : p.firms.productivity_shocks) {
     const std::string key = "firms.productivity_shocks." + name;
     Model::Shock s{

@@ -94,6 +94,10 @@ struct Model {
   std::vector<Shock> productivity_shocks;
   // Levers that name countries and corridors, resolved (-1: none).
   int subsidy_origin = -1, subsidy_destination = -1, risk_corridor = -1;
+  // The oil pipeline's room for Kazakh crude on 1 January of the base year, which Kazakh
+  // energy sales to China in the base flows fill (Mt a year; 0 when the lever is off).
+  double kz_crude_room_base_mt = 0;
+  double kz_cn_energy_base_usd_bn = 0;  // Kazakh energy sold to China in the base year
 
   // Money (agents/accounts.hpp): the country whose carriers a link's freight pays (that of
   // its from-node, else of its to-node, when one is a firm country; else a market's, the

@@ -274,6 +274,18 @@ struct PassengerClosure {
   double trips_factor = 1;
 };
 
+// Kazakh crude and gas to China through the pipelines (a quantity lever on Kazakh energy
+// orders from China). The oil pipeline delivers about its 2013 volume a year; Russian
+// crude in transit takes its contracted volume first, and Kazakh crude has what is left.
+// Gas is sold under a contract volume. Off, Kazakh energy sold to China is not rationed.
+struct PipelineToChina {
+  bool enabled = false;
+  double deliveries_mt_per_year = 0;            // crude delivered to China a year
+  std::vector<ScheduledValue> russian_transit;  // Mt per year
+  std::vector<ScheduledValue> gas_bcm;          // contract volume, bcm per year
+  double gas_usd_bn_per_bcm = 0;                // at base-year prices (Brent of the base year)
+};
+
 struct PolicyParams {
   std::map<std::string, VisaFree> visa_free;  // cn_to_kz, kz_to_cn
   RmbClearing rmb_clearing;
@@ -284,6 +296,7 @@ struct PolicyParams {
   RailSubsidy rail_subsidy;
   RouteRisk route_risk;
   PassengerClosure passenger_closure;
+  PipelineToChina pipeline_to_china;
 };
 
 // Households, taxes and the other money accounts (agents/accounts.hpp).

@@ -1,5 +1,7 @@
 #include "sim/policy.hpp"
 
+#include <algorithm>
+
 namespace corridor {
 
 namespace {
@@ -29,6 +31,12 @@ void policy_at(const PolicyParams& p, const std::vector<double>& base_processing
   const auto& closure = p.passenger_closure;
   out.passenger_trips_factor =
       closure.start && !(day < *closure.start) && day < closure.end ? closure.trips_factor : 1.0;
+  const auto& pipe = p.pipeline_to_china;
+  out.kz_crude_room_mt =
+      pipe.enabled
+          ? std::max(0.0, pipe.deliveries_mt_per_year - scheduled(pipe.russian_transit, day, 0.0))
+          : -1.0;
+  out.kz_gas_bcm = pipe.enabled ? scheduled(pipe.gas_bcm, day, 0.0) : 0.0;
   for (std::size_t n = 0; n < base_processing.size(); ++n) {
     auto it = p.border_processing.find(node_names[n]);
     out.processing_days[n] = it == p.border_processing.end()
@@ -54,6 +62,9 @@ void PolicyState::diff(const PolicyState& before, std::vector<std::pair<std::str
     out.emplace_back("route_risk", route_risk_usd_per_teu);
   if (passenger_trips_factor != before.passenger_trips_factor)
     out.emplace_back("passenger_closure", passenger_trips_factor);
+  if (kz_crude_room_mt != before.kz_crude_room_mt)
+    out.emplace_back("pipeline_to_china.kz_crude_room_mt", kz_crude_room_mt);
+  if (kz_gas_bcm != before.kz_gas_bcm) out.emplace_back("pipeline_to_china.gas_bcm", kz_gas_bcm);
   for (std::size_t n = 0; n < processing_days.size(); ++n)
     if (processing_days[n] != before.processing_days[n])
       out.emplace_back("border_processing." + node_names[n], processing_days[n]);

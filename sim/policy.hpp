@@ -20,7 +20,10 @@ struct PolicyState {
   std::array<double, 2> tourism_uplift{};
   double transit_fee_usd_per_teu = 0;
   double rail_subsidy_usd_per_teu = 0, route_risk_usd_per_teu = 0;
-  double passenger_trips_factor = 1;    // below 1 while borders are closed to passengers
+  double passenger_trips_factor = 1;  // below 1 while borders are closed to passengers
+  // The oil pipeline to China's room for Kazakh crude (deliveries less Russian transit, Mt
+  // a year; negative when the pipeline is off) and Kazakh gas sold to China (bcm a year).
+  double kz_crude_room_mt = -1, kz_gas_bcm = 0;
   std::vector<double> processing_days;  // per node, sized once
 
   template <class V>
@@ -33,6 +36,8 @@ struct PolicyState {
     v("rail_subsidy_usd_per_teu", rail_subsidy_usd_per_teu);
     v("route_risk_usd_per_teu", route_risk_usd_per_teu);
     v("passenger_trips_factor", passenger_trips_factor);
+    v("kz_crude_room_mt", kz_crude_room_mt);
+    v("kz_gas_bcm", kz_gas_bcm);
     v("processing_days", processing_days);
   }
 

@@ -1,6 +1,7 @@
 #include "sim/simulation.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "sim/memory.hpp"
@@ -61,6 +62,8 @@ Simulation::Simulation(std::shared_ptr<const Model> model, std::uint64_t seed)
   t.n_countries = nc;
   t.demand_per_share.assign(nfc * kSectors, 0.0);
   t.order_rate.assign(nc * nc * kSectors, 0.0);
+  t.order_cap.assign(nc * nc * kSectors, std::numeric_limits<double>::infinity());
+  t.order_contract.assign(nc * nc * kSectors, 0.0);
   t.price_level.assign(nfc, 1.0);
   t.export_price.assign(nc * kSectors, 1.0);
   t.od_factor.assign(m.ods.size() * kSectors, 1.0);
@@ -378,6 +381,16 @@ void Simulation::refresh_order_rates(
         t.order_rate[k] = st.base_order_rate[k] * growth * relative * (cnkz ? settle : 1.0);
       }
     }
+  // Kazakh crude to China: the pipeline's room today over its room in the base year, whose
+  // flows it carried, whatever the demand; gas on top, at its contract volume.
+  if (m.kz_crude_room_base_mt > 0) {
+    const int k = (m.kz * nc + m.cn) * kSectors + kEnergy;
+    const double rate = st.base_order_rate[k] * settle;
+    const auto& pipe = m.params.policy.pipeline_to_china;
+    t.order_cap[k] = rate * ctx.policy.kz_crude_room_mt / m.kz_crude_room_base_mt;
+    t.order_contract[k] =
+        rate * ctx.policy.kz_gas_bcm * pipe.gas_usd_bn_per_bcm / m.kz_cn_energy_base_usd_bn;
+  }
 }
 
 void Simulation::phase_production(const DayContext& ctx) {
