@@ -47,10 +47,6 @@ EXTRACT = {
     "border_throughput_teu, khorgos": lambda a: a.border_throughput_teu.sel(crossing="khorgos"),
     "exports_usd, CN → EU": lambda a: a.exports_usd.sel(origin="CN", destination="EU"),
     "exports_usd, CN → KZ": lambda a: a.exports_usd.sel(origin="CN", destination="KZ"),
-    "exports_usd, KZ → CN": lambda a: a.exports_usd.sel(origin="KZ", destination="CN"),
-    "exports_by_sector_usd, KZ → CN energy": lambda a: a.exports_by_sector_usd.sel(
-        origin="KZ", destination="CN", sector="energy"),
-    "output_usd, KZ energy": lambda a: a.output_usd.sel(firm_country="KZ", sector="energy"),
     "rail_subsidy_usd": lambda a: a.rail_subsidy_usd,
     "fdi_usd": lambda a: a.fdi_usd,
     "infrastructure_investment_usd": lambda a: a.infrastructure_investment_usd,
