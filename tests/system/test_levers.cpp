@@ -135,7 +135,9 @@ TEST(Levers, VisaFreeRaisesArrivalsThenPartnershipsAndTrade) {
   const auto trade = mean_ratio(window, no_visa, w, bilateral_trade);
   EXPECT_DOUBLE_EQ(trade[0], 1.0);
   EXPECT_GT(trade[2], 1.0) << "more partnerships, more China-Kazakhstan trade";
-  EXPECT_LT(trade[2], 1.3) << "within published visa effects on trade (up to 19-28%)";
+  // Neumayer (2011) finds visa requirements lower trade by 19-28% at most: without the
+  // exemption, trade is lower by 1 - 1/ratio.
+  EXPECT_LT(1.0 - 1.0 / trade[2], 0.28) << "within published visa effects on trade (19-28%)";
 }
 
 TEST(Levers, RmbClearingRaisesYuanShareAndLowersCost) {
@@ -276,9 +278,12 @@ TEST(Levers, RussianTransitRationsKazakhCrudeToChina) {
   // From 2014 Russian crude in transit takes 7 of the pipeline's 11.85 Mt a year. Kazakh
   // energy sold to China is then what the room left allows, which the oil price's fall of
   // late 2014 does not move; without the transit it follows the price, as route costs
-  // weigh more against a cheaper cargo (ODD 7.1).
-  const std::vector<std::string> with = {"run.end=2015-12-31"};
+  // weigh more against a cheaper cargo (ODD 7.1). Rationed, it falls far less: only
+  // partnerships whose route costs take their orders below the cap follow the price.
+  const std::vector<std::string> with = {"run.end=2015-12-31",
+                                         "policy.pipeline_to_china.enabled=true"};
   const std::vector<std::string> without = {"run.end=2015-12-31",
+                                            "policy.pipeline_to_china.enabled=true",
                                             "policy.pipeline_to_china.russian_transit=[]"};
   const std::vector<Window> w = {{Date(2013, 4, 1), Date(2013, 12, 31)},
                                  {Date(2014, 3, 1), Date(2014, 6, 30)},
@@ -302,11 +307,13 @@ TEST(Levers, RussianTransitRationsKazakhCrudeToChina) {
       a[0] / kReplicates, a[1] / kReplicates, a[2] / kReplicates, b[0] / kReplicates,
       b[1] / kReplicates, b[2] / kReplicates);
   EXPECT_DOUBLE_EQ(a[0], b[0]) << "the same runs before the transit starts";
-  // Measured at 3,000 firms, 3 paired seeds: see the printed line.
+  // Measured at 3,000 firms, 3 paired seeds: with the transit 27.3, 11.3 and 10.4 million
+  // a day; without it 27.3, 27.6 and 15.1 million (at the ninth calibration's parameters,
+  // not adopted, 27.1, 11.2, 8.1 and 27.0, 10.8).
   EXPECT_LT(a[1] / b[1], 0.6) << "transit takes most of the room in 2014";
   EXPECT_GT(a[1] / b[1], 0.3) << "Kazakh crude keeps what is left";
-  EXPECT_NEAR(a[2] / a[1], 1.0, 0.15) << "rationed, the quantity does not follow Brent";
   EXPECT_LT(b[2] / b[1], 0.8) << "unrationed, it falls with Brent";
+  EXPECT_GT(a[2] / a[1], b[2] / b[1] + 0.2) << "rationed, it falls far less";
 }
 
 TEST(Mechanisms, HigherSeaFreightMovesChinaEuropeCargoToRailThroughKazakhstan) {
