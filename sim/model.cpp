@@ -8,6 +8,7 @@
 #include "sim/drivers.hpp"
 #include "sim/error.hpp"
 #include "sim/memory.hpp"
+#include "sim/policy.hpp"
 
 namespace corridor {
 
@@ -337,10 +338,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
   if (const auto& pipe = pol.pipeline_to_china; pipe.enabled) {
     if (pipe.deliveries_mt_per_year <= 0)
       fail("policy.pipeline_to_china.deliveries_mt_per_year", "needed (above 0) when enabled");
-    double transit = 0;
-    for (const auto& e : pipe.russian_transit)
-      if (!(base < e.from)) transit = e.value;
-    m->kz_crude_room_base_mt = pipe.deliveries_mt_per_year - transit;
+    m->kz_crude_room_base_mt = kz_crude_room_mt(pipe, base);
     const auto from = p.trade.base_flows_usd_bn.find(m->countries[m->kz]);
     if (from != p.trade.base_flows_usd_bn.end())
       if (const auto to = from->second.find(m->countries[m->cn]); to != from->second.end())

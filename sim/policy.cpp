@@ -13,6 +13,10 @@ double scheduled(const std::vector<ScheduledValue>& s, Date day, double before_f
 }
 }  // namespace
 
+double kz_crude_room_mt(const PipelineToChina& p, Date day) {
+  return std::max(0.0, p.deliveries_mt_per_year - scheduled(p.russian_transit, day, 0.0));
+}
+
 void policy_at(const PolicyParams& p, const std::vector<double>& base_processing,
                const std::vector<std::string>& node_names, Date day, PolicyState& out) {
   for (int d = 0; d < 2; ++d) {
@@ -32,10 +36,7 @@ void policy_at(const PolicyParams& p, const std::vector<double>& base_processing
   out.passenger_trips_factor =
       closure.start && !(day < *closure.start) && day < closure.end ? closure.trips_factor : 1.0;
   const auto& pipe = p.pipeline_to_china;
-  out.kz_crude_room_mt =
-      pipe.enabled
-          ? std::max(0.0, pipe.deliveries_mt_per_year - scheduled(pipe.russian_transit, day, 0.0))
-          : -1.0;
+  out.kz_crude_room_mt = pipe.enabled ? kz_crude_room_mt(pipe, day) : -1.0;
   out.kz_gas_bcm = pipe.enabled ? scheduled(pipe.gas_bcm, day, 0.0) : 0.0;
   for (std::size_t n = 0; n < base_processing.size(); ++n) {
     auto it = p.border_processing.find(node_names[n]);

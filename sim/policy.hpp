@@ -46,6 +46,10 @@ struct PolicyState {
             const std::vector<std::string>& node_names) const;
 };
 
+// The oil pipeline's room for Kazakh crude on `day`: deliveries less Russian transit, Mt a
+// year (not below 0).
+double kz_crude_room_mt(const PipelineToChina& p, Date day);
+
 // Fills `out` (whose processing_days must already be sized to the node count) for `day`.
 void policy_at(const PolicyParams& p, const std::vector<double>& base_processing,
                const std::vector<std::string>& node_names, Date day, PolicyState& out);

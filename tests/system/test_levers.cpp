@@ -271,9 +271,6 @@ TEST(Levers, FasterBorderProcessingShortensQueueDays) {
   EXPECT_LT(fast, slow - 0.25 * 150);
 }
 
-// A dearer sea route sends China-Europe cargo by train through Kazakhstan: the route logit
-// and the adoption of the trains decide it, so the test fails if freight did not reach the
-// choice or the trains were not an alternative.
 TEST(Levers, RussianTransitRationsKazakhCrudeToChina) {
   // From 2014 Russian crude in transit takes 7 of the pipeline's 11.85 Mt a year. Kazakh
   // energy sold to China is then what the room left allows, which the oil price's fall of
@@ -316,6 +313,39 @@ TEST(Levers, RussianTransitRationsKazakhCrudeToChina) {
   EXPECT_GT(a[2] / a[1], b[2] / b[1] + 0.2) << "rationed, it falls far less";
 }
 
+TEST(Levers, GasContractAddsKazakhEnergySalesToChinaFromItsStart) {
+  // Gas sold under contract from 2017-10-15: 5 bcm a year at 0.21 bn base-year USD per bcm
+  // add about 2.9 million base-year USD a day to what Kazakh energy firms ship to China,
+  // through their partnerships' orders, backlogs and shipments.
+  const std::vector<std::string> base = {"run.start=2017-01-01", "run.end=2018-06-30",
+                                         "policy.pipeline_to_china.enabled=true"};
+  auto no_gas = base;
+  no_gas.push_back("policy.pipeline_to_china.gas_bcm=[]");
+  const std::vector<Window> w = {{Date(2017, 3, 1), Date(2017, 10, 14)},
+                                 {Date(2017, 12, 1), Date(2018, 6, 30)}};
+  auto energy_to_china = [](const Model& m, const State& st) {
+    const int n = st.out.n_countries;
+    return st.out.exports_sector_usd[(m.kz * n + m.cn) * kSectors + kEnergy] /
+           m.export_price(m.kz, kEnergy, st.day - 1);
+  };
+  double before = 0, extra = 0;
+  for (int r = 0; r < kReplicates; ++r) {
+    const auto x = run_windows(base, 100 + r, w, energy_to_china);
+    const auto y = run_windows(no_gas, 100 + r, w, energy_to_china);
+    before += (x[0] - y[0]) / kReplicates;
+    extra += (x[1] - y[1]) / 212.0 / kReplicates;  // per day of the second window
+  }
+  const double contract = 5 * 0.21e9 / 365.0;
+  std::printf("gas: extra Kazakh energy to China %.0f base-year USD a day (contract %.0f)\n", extra,
+              contract);
+  EXPECT_DOUBLE_EQ(before, 0.0) << "the same runs before the contract starts";
+  EXPECT_GT(extra, 0.7 * contract) << "the contract volume reaches shipments";
+  EXPECT_LT(extra, 1.3 * contract) << "and no more than it";
+}
+
+// A dearer sea route sends China-Europe cargo by train through Kazakhstan: the route logit
+// and the adoption of the trains decide it, so the test fails if freight did not reach the
+// choice or the trains were not an alternative.
 TEST(Mechanisms, HigherSeaFreightMovesChinaEuropeCargoToRailThroughKazakhstan) {
   const auto dir = std::filesystem::temp_directory_path() / "corridor_sea_freight_test";
   const auto files = drivers_scaled(dir, "sea_freight_cn_eu_usd_per_feu", 2.0, 0);
