@@ -95,7 +95,7 @@ std::string model_fingerprint(const Model& m) {
   // The data tables the model read (the config names them but not their contents).
   f.numbers(m.oil_index);
   f.numbers(m.copper_index);
-  for (const auto* series : {&m.gdp_index, &m.price_local, &m.fx_index})
+  for (const auto* series : {&m.gdp_index, &m.income_index, &m.price_local, &m.fx_index})
     for (const auto& g : *series) f.numbers(g);
   for (const auto& freight : m.link_freight_usd_per_teu) f.numbers(freight);
   f.bytes(&m.n_firms, sizeof m.n_firms);

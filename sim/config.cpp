@@ -442,7 +442,7 @@ void read_firms(const Reader& r, FirmParams& p) {
 
 void read_economy(const Reader& r, EconomyParams& p) {
   r.allow({"final_demand_usd_bn", "io", "wage_share", "jobs", "gdp_driver", "base_year",
-           "price_driver", "fx_driver", "import_competitors"});
+           "price_driver", "fx_driver", "import_competitors", "resource_income"});
   read_sector_map(r, "final_demand_usd_bn", p.final_demand_usd_bn, 0, 1e5);
   read_sector_map(r, "jobs", p.jobs, 0, 1e9);
   if (r.need("io"))
@@ -472,6 +472,14 @@ void read_economy(const Reader& r, EconomyParams& p) {
       e.get("price", comp.price);
       e.get("fx", comp.fx);
       e.get("weight", comp.weight, 0, 1);
+    });
+  if (r.need("resource_income"))
+    r.child("resource_income").each([&](const std::string& c, const Reader& e) {
+      e.allow({"price", "deflator", "gdp_share"});
+      auto& inc = p.resource_income[c];
+      e.get("price", inc.price);
+      e.get("deflator", inc.deflator);
+      e.get("gdp_share", inc.gdp_share, 0, 0.9);
     });
 }
 

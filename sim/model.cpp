@@ -307,6 +307,26 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
           std::pow(m->price_local[c][d], 1.0 - comp.weight) * std::pow(in_local, comp.weight);
     }
   }
+  m->income_index = m->gdp_index;
+  for (const auto& [name, inc] : p.economy.resource_income) {
+    const std::string key = "economy.resource_income." + name;
+    const int c = m->country_index(name);
+    if (c < 0) fail(key, "unknown country");
+    if (inc.gdp_share == 0) continue;
+    // A column the table lacks is the config's mistake here: name where the key was set.
+    for (const auto& [field, col] : {std::pair{".price", &inc.price}, {".deflator", &inc.deflator}})
+      if (!table.has(*col)) {
+        const Origin o = p.origin(key + field);
+        throw InputError(o.file, o.line, key + field,
+                         "column '" + *col + "' is not in " + p.drivers.file);
+      }
+    table.check_range(inc.price, 1e-6, 1e9, "(commodity price, USD)");
+    table.check_range(inc.deflator, 1e-6, 1e9, "(price index)");
+    const std::vector<double> world = relative(table.daily_level(inc.price, lo, span));
+    const std::vector<double> dollar = relative(table.daily_level(inc.deflator, lo, span));
+    for (int d = 0; d < m->days; ++d)
+      m->income_index[c][d] *= 1.0 + inc.gdp_share * (world[d] / dollar[d] - 1.0);
+  }
   for (const auto& [key, map] : {std::pair{"price_driver", &p.economy.price_driver},
                                  std::pair{"fx_driver", &p.economy.fx_driver}})
     for (const auto& [country, col] : *map)

@@ -76,6 +76,10 @@ struct Model {
   std::vector<double> oil_index;               // Brent in USD
   std::vector<double> copper_index;            // LME copper in USD
   std::vector<std::vector<double>> gdp_index;  // per country, real GDP
+  // Per country: real gross domestic income, what its absorption follows. Real GDP plus the
+  // trading gain on economy.resource_income's commodity, whose world price, deflated, moves
+  // what the country's output buys without moving the output (Kohli 2004).
+  std::vector<std::vector<double>> income_index;
   // Per country: consumer prices in its own currency, its currency per US dollar, and so
   // the dollar price of its goods (the first over the second).
   std::vector<std::vector<double>> price_local, fx_index, price_usd;

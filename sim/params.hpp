@@ -133,6 +133,14 @@ struct EconomyParams {
     double weight = 0;
   };
   std::map<std::string, Competitor> import_competitors;  // destination country -> competitor
+  // A commodity a country sells abroad whose world price moves its real income, not its real
+  // output: the drivers column of the price in dollars, the column that deflates it (what a
+  // dollar buys), and the sales' share of the country's GDP in the base year.
+  struct ResourceIncome {
+    std::string price, deflator;
+    double gdp_share = 0;
+  };
+  std::map<std::string, ResourceIncome> resource_income;  // country -> its commodity income
 };
 
 struct TradeParams {

@@ -314,13 +314,14 @@ void Simulation::phase_routing(const DayContext& ctx) {
     if (day >= kCarrierBaseFirst + kCarrierBaseDays)
       carriers_demand[c] = (spend.usd() - acc.carrier_base_usd[c]) / t.price_level[c];
   }
-  // Domestic demand: final demand grows with GDP and moves with households' consumption;
-  // tourists and carriers add to services; intermediate demand follows yesterday's output
-  // through the input-output matrix.
-  // The same needs, against their base-year level, drive what the country imports.
+  // Domestic demand: final demand grows with real income (GDP and the trading gain on its
+  // commodity, economy.resource_income) and moves with households' consumption; tourists and
+  // carriers add to services; intermediate demand follows yesterday's output through the
+  // input-output matrix. The same needs, against their base-year level, drive what the country
+  // imports.
   std::array<double, kMaxFirmCountries * kSectors> import_growth{};
   for (int c = 0; c < m.n_firm_countries; ++c) {
-    SectorVector f = m.base_final[c] * m.gdp_index[c][day] +
+    SectorVector f = m.base_final[c] * m.income_index[c][day] +
                      m.final_share[c] * (consumption[c] - m.base_consumption_usd[c]);
     f(kTourism) += st.travellers.tourism_demand_usd[c] / t.price_level[c];
     f(kLogistics) += carriers_demand[c];
@@ -329,7 +330,7 @@ void Simulation::phase_routing(const DayContext& ctx) {
       const double total = st.share_total[c * kSectors + s];
       t.demand_per_share[c * kSectors + s] = total > 0 ? d(s) / total : 0.0;
       const double base = m.base_needs[c](s);
-      const double needs = base > 0 ? std::max(0.0, d(s)) / base : m.gdp_index[c][day];
+      const double needs = base > 0 ? std::max(0.0, d(s)) / base : m.income_index[c][day];
       import_growth[c * kSectors + s] = std::pow(needs, tp.income_elasticity);
     }
   }
@@ -365,7 +366,7 @@ void Simulation::refresh_order_rates(
   for (int oc = 0; oc < nc; ++oc)
     for (int dc = 0; dc < nc; ++dc) {
       const double buyer_currency = m.fx_index[dc][day] / m.competing_price[dc][day];
-      const double buyer_income = std::pow(m.gdp_index[dc][day], tp.income_elasticity);
+      const double buyer_income = std::pow(m.income_index[dc][day], tp.income_elasticity);
       const bool cnkz = (oc == m.cn && dc == m.kz) || (oc == m.kz && dc == m.cn);
       for (int s = 0; s < kSectors; ++s) {
         const double buyer_growth =

@@ -142,6 +142,39 @@ TEST(Mechanisms, OilPriceShockTravelsThroughInputOutput) {
   EXPECT_GT(out[0][kLogistics], 0.8 * out[1][kLogistics]) << "a second-round effect is smaller";
 }
 
+TEST(Mechanisms, OilPriceFallCutsKazakhImportsThroughIncome) {
+  // Brent at half its 2013 level in 2015-16 takes a quarter of Kazakhstan's GDP's worth of
+  // oil earnings down with it: Kazakh demand falls, so Kazakh firms sell and produce less at
+  // home and import fewer Chinese goods, while real GDP (the driver) hardly moves. Compared
+  // with the same world where the oil price does not reach Kazakh income. In 2013, with
+  // Brent near its base level, the two worlds trade alike.
+  double imports[2][2] = {}, home[2] = {};
+  for (int k = 0; k < 2; ++k) {
+    Simulation sim(test::small_model(
+                       {"run.end=2016-12-31",
+                        std::string("economy.resource_income.KZ.gdp_share=") + (k ? "0" : "0.24")}),
+                   6);
+    const auto& m = sim.model();
+    test::run(sim, [&](const Simulation& s) {
+      const int year = m.date(s.day() - 1).year();
+      if (year == 2014) return;
+      const auto& o = s.state().out;
+      const int late = year >= 2015;
+      imports[k][late] +=
+          o.exports_sector_usd[(m.cn * o.n_countries + m.kz) * kSectors + kManufacturing];
+      if (late) home[k] += o.output_usd[m.kz * kSectors + kManufacturing];
+    });
+  }
+  std::printf("imports 2013 %.3g %.3g, 2015-16 %.3g %.3g; output %.3g %.3g\n", imports[0][0],
+              imports[1][0], imports[0][1], imports[1][1], home[0], home[1]);
+  EXPECT_NEAR(imports[0][0] / imports[1][0], 1.0, 0.03);
+  // Income about 0.86 of its counterfactual, so demand for manufactures about 0.9 and
+  // imports at an income elasticity of 1.5 about 0.85.
+  EXPECT_LT(imports[0][1], 0.95 * imports[1][1]);
+  EXPECT_GT(imports[0][1], 0.7 * imports[1][1]);
+  EXPECT_LT(home[0], 0.98 * home[1]);
+}
+
 TEST(Mechanisms, AggregatesDoNotDependOnTheNumberOfAgents) {
   // The scale key changes how many agents represent the economy, not the economy.
   double trade[2] = {0, 0}, arrivals[2] = {0, 0};
