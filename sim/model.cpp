@@ -312,14 +312,15 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     const std::string key = "economy.resource_income." + name;
     const int c = m->country_index(name);
     if (c < 0) fail(key, "unknown country");
-    if (inc.gdp_share == 0) continue;
-    // A column the table lacks is the config's mistake here: name where the key was set.
+    // A column the table lacks is the config's mistake here: name where the key was set. It
+    // is one even while the share is 0, so that switching the channel on cannot meet it late.
     for (const auto& [field, col] : {std::pair{".price", &inc.price}, {".deflator", &inc.deflator}})
       if (!table.has(*col)) {
         const Origin o = p.origin(key + field);
         throw InputError(o.file, o.line, key + field,
                          "column '" + *col + "' is not in " + p.drivers.file);
       }
+    if (inc.gdp_share == 0) continue;
     table.check_range(inc.price, 1e-6, 1e9, "(commodity price, USD)");
     table.check_range(inc.deflator, 1e-6, 1e9, "(price index)");
     const std::vector<double> world = relative(table.daily_level(inc.price, lo, span));
