@@ -255,6 +255,13 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
       throw InputError(p.drivers.file, 1, name, "column named by " + key + " is missing");
     return name;
   };
+  // A column that a config key names but the table lacks is the config's mistake (the table
+  // is the one the project ships): name where the key was set.
+  auto config_column = [&](const std::string& key, const std::string& name) {
+    if (table.has(name)) return;
+    const Origin o = p.origin(key);
+    throw InputError(o.file, o.line, key, "column '" + name + "' is not in " + p.drivers.file);
+  };
   m->oil_index = relative(table.daily_level("brent_usd_per_bbl", lo, span));
   table.check_range("copper_usd_per_t", 0.01, 1e6, "(USD per tonne)");
   m->copper_index = relative(table.daily_level("copper_usd_per_t", lo, span));
@@ -312,14 +319,9 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
     const std::string key = "economy.resource_income." + name;
     const int c = m->country_index(name);
     if (c < 0) fail(key, "unknown country");
-    // A column the table lacks is the config's mistake here: name where the key was set. It
-    // is one even while the share is 0, so that switching the channel on cannot meet it late.
-    for (const auto& [field, col] : {std::pair{".price", &inc.price}, {".deflator", &inc.deflator}})
-      if (!table.has(*col)) {
-        const Origin o = p.origin(key + field);
-        throw InputError(o.file, o.line, key + field,
-                         "column '" + *col + "' is not in " + p.drivers.file);
-      }
+    // Checked even while the share is 0, so that switching the channel on cannot meet it late.
+    config_column(key + ".price", inc.price);
+    config_column(key + ".deflator", inc.deflator);
     if (inc.gdp_share == 0) continue;
     table.check_range(inc.price, 1e-6, 1e9, "(commodity price, USD)");
     table.check_range(inc.deflator, 1e-6, 1e9, "(price index)");
@@ -337,11 +339,7 @@ std::shared_ptr<const Model> build_model(LoadedConfig cfg) {
   for (const auto& [name, spec] : p.network.links) {
     if (spec.freight_driver.empty()) continue;
     const std::string key = "network.links." + name + ".freight_driver";
-    if (!table.has(spec.freight_driver)) {
-      const Origin o = p.origin(key);
-      throw InputError(o.file, o.line, key,
-                       "column '" + spec.freight_driver + "' is not in " + p.drivers.file);
-    }
+    config_column(key, spec.freight_driver);
     table.check_range(spec.freight_driver, 0, 1e6, "(freight rate, USD per FEU)");
     auto& series = m->link_freight_usd_per_teu[m->network.link_index(name)];
     series = table.daily_level(spec.freight_driver, m->start, m->days);

@@ -169,7 +169,7 @@ TEST(Mechanisms, OilPriceFallCutsKazakhImportsThroughIncome) {
               imports[1][0], imports[0][1], imports[1][1], home[0], home[1]);
   EXPECT_NEAR(imports[0][0] / imports[1][0], 1.0, 0.03);
   // Income about 0.86 of its counterfactual, so demand for manufactures about 0.9 and
-  // imports at an income elasticity of 1.5 about 0.85.
+  // imports at an income elasticity of 1.5 about 0.85 (measured 0.78, seed 6).
   EXPECT_LT(imports[0][1], 0.95 * imports[1][1]);
   EXPECT_GT(imports[0][1], 0.7 * imports[1][1]);
   EXPECT_LT(home[0], 0.98 * home[1]);
